@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# Side-by-side tunnel benchmark: the same iperf3 and ping runs through each
+# tunnel between two network namespaces joined by a veth. Everything it starts
+# lives in namespaces it creates; the host's interfaces, routes and firewall
+# are never touched. See bench/README.md.
+# shellcheck source-path=SCRIPTDIR
+set -uo pipefail
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$BENCH_DIR/.." && pwd)
+OUT="$BENCH_DIR/out"
+LOGS="$OUT/logs"
+BIN="$OUT/bin"
+DURATION=${DURATION:-10}
+CASES=${CASES:-"veth wireguard-go openvpn-tun openvpn-tap tuntap-tun tuntap-tap tuntap-userspace"}
+UP_TIMEOUT=${UP_TIMEOUT:-10}
+PINGS=${PINGS:-200}
+TUNTAP=${TUNTAP:-$OUT/tuntap}
+WIREGUARD_GO=${WIREGUARD_GO:-$BIN/wireguard}
+TAG="ttb$$"
+HZ=$(getconf CLK_TCK)
+
+# Addresses exist only inside the benchmark's namespaces.
+VETH_A=10.77.0.1 VETH_B=10.77.0.2
+
+PIDS=()        # every background process started, killed on exit
+NAMESPACES=()  # every namespace created, deleted on exit
+NS_COUNT=0
+APT_UPDATED=0
+
+source "$BENCH_DIR/lib.sh"
+source "$BENCH_DIR/cases.sh"
+source "$BENCH_DIR/report.sh"
+
+main() {
+	[[ $(id -u) -eq 0 ]] || die "run as root (needs network namespaces)"
+	[[ $DURATION =~ ^[0-9]+$ && $DURATION -ge 1 ]] || die "DURATION must be a positive integer"
+	mkdir -p "$OUT" "$LOGS" "$BIN" "$OUT/keys" "$OUT/conf"
+	chmod 700 "$OUT/keys" "$OUT/conf"
+	trap cleanup EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+	ensure_tools
+	local c
+	for c in $CASES; do
+		run_case "$c"
+	done
+	write_json "$OUT/results.json"
+	print_table
+	if bounded 300 "$LOGS/chart-build.log" go build -o "$OUT/chart" ./bench/chart &&
+		"$OUT/chart" "$OUT/results.json" "$OUT/chart.svg"; then
+		log "wrote $OUT/results.json and $OUT/chart.svg"
+	else
+		log "chart failed, see $LOGS/chart-build.log; wrote $OUT/results.json"
+	fi
+}
+
+ensure_tools() {
+	ensure_pkg iperf3 iperf3
+	ensure_pkg ping iputils-ping
+	ensure_pkg openvpn openvpn
+	ensure_pkg openssl openssl
+	ensure_pkg wg wireguard-tools
+	ensure_pkg ip iproute2
+	ensure_pkg ss iproute2
+	cd "$REPO" || die "no repo at $REPO"
+	if [[ ! -x $WIREGUARD_GO ]]; then
+		log "installing wireguard-go into $BIN"
+		bounded 600 "$LOGS/wireguard-go-install.log" env GOBIN="$BIN" go install golang.zx2c4.com/wireguard@latest ||
+			log "wireguard-go install failed, see $LOGS/wireguard-go-install.log"
+	fi
+	log "building tuntap"
+	rm -f "$OUT/tuntap.new"
+	if bounded 600 "$LOGS/tuntap-build.log" go build -o "$OUT/tuntap.new" ./cmd/tuntap; then
+		mv "$OUT/tuntap.new" "$OUT/tuntap"
+	else
+		log "tuntap build failed (see $LOGS/tuntap-build.log); tuntap cases will FAIL"
+		rm -f "$OUT/tuntap"
+	fi
+}
+
+# run_case runs one case in a fresh pair of namespaces and always tears them
+# down, so one case's failure cannot leak into the next.
+run_case() {
+	local c=$1 fn
+	CASE_ORDER+=("$c")
+	case $c in
+	veth) fn=case_veth ;;
+	wireguard-go) fn=case_wireguard_go ;;
+	openvpn-tun) fn="case_openvpn tun" ;;
+	openvpn-tap) fn="case_openvpn tap" ;;
+	tuntap-tun) fn="case_tuntap tun" ;;
+	tuntap-tap) fn="case_tuntap tap" ;;
+	tuntap-userspace) fn=case_tuntap_userspace ;;
+	*)
+		set_status "$c" FAIL "unknown case"
+		return
+		;;
+	esac
+	log "case $c"
+	CASE_PIDS=()
+	ns_pair || {
+		set_status "$c" FAIL "namespace setup failed"
+		return
+	}
+	$fn "$c"
+	teardown_case
+	log "case $c: ${R_STATUS[$c]}${R_REASON[$c]:+ (${R_REASON[$c]})}"
+}
+
+main "$@"

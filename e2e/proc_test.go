@@ -1,0 +1,162 @@
+//go:build linux
+
+package e2e
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/tuntap/tuntap/internal/netns"
+)
+
+// proc is a long-running program in a namespace whose output goes to a log
+// file, shown by the test when it fails.
+type proc struct {
+	name string
+	cmd  *exec.Cmd
+	log  string
+	done chan struct{}
+	err  error // valid after done is closed
+}
+
+var nameSeq atomic.Int64
+
+// uniqueName is an interface name no other test or test run uses (the
+// control sockets of wg live in one shared directory).
+func uniqueName(prefix string) string {
+	return fmt.Sprintf("%s%d-%d", prefix, os.Getpid()%100000, nameSeq.Add(1))
+}
+
+// startProc starts name args... in ns. On cleanup it gets SIGTERM, then
+// SIGKILL after 5 s; its log is printed if the test failed.
+func startProc(t *testing.T, ns *netns.NS, label string, env []string, name string, args ...string) *proc {
+	t.Helper()
+	logPath := filepath.Join(t.TempDir(), label+".log")
+	f, err := os.Create(logPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &proc{name: label, log: logPath, done: make(chan struct{})}
+	p.cmd = ns.Command(name, args...)
+	p.cmd.Stdout, p.cmd.Stderr = f, f
+	p.cmd.Env = append(os.Environ(), env...)
+	if err := p.cmd.Start(); err != nil {
+		f.Close()
+		t.Fatalf("start %s: %v", label, err)
+	}
+	go func() {
+		p.err = p.cmd.Wait()
+		f.Close()
+		close(p.done)
+	}()
+	t.Cleanup(func() {
+		p.stop(5 * time.Second)
+		if t.Failed() {
+			p.dump(t)
+		}
+	})
+	return p
+}
+
+// pid is the program's own pid: ip netns exec execs it without forking.
+func (p *proc) pid() int { return p.cmd.Process.Pid }
+
+func (p *proc) exited() bool {
+	select {
+	case <-p.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// stop sends SIGTERM and waits up to grace, then kills. It returns the
+// program's exit error (nil for a clean exit).
+func (p *proc) stop(grace time.Duration) error {
+	if !p.exited() {
+		p.cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-p.done:
+		case <-time.After(grace):
+			p.cmd.Process.Kill()
+			<-p.done
+		}
+	}
+	return p.err
+}
+
+// kill ends the program at once, as a crash would.
+func (p *proc) kill() {
+	p.cmd.Process.Kill()
+	<-p.done
+}
+
+func (p *proc) dump(t *testing.T) {
+	t.Helper()
+	b, err := os.ReadFile(p.log)
+	if err != nil {
+		t.Logf("%s log: %v", p.name, err)
+		return
+	}
+	const max = 64 << 10
+	if len(b) > max {
+		b = append([]byte("...(truncated)...\n"), b[len(b)-max:]...)
+	}
+	t.Logf("---- %s log (%s) ----\n%s", p.name, p.log, b)
+}
+
+// rssKB is the program's resident set size from /proc/PID/status.
+func (p *proc) rssKB() (int, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", p.pid()))
+	if err != nil {
+		return 0, err
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(l, "VmRSS:"); ok {
+			return strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")))
+		}
+	}
+	return 0, errors.New("no VmRSS")
+}
+
+// waitFor polls cond every 100 ms until it holds or d passes.
+func waitFor(d time.Duration, cond func() bool) bool {
+	end := time.Now().Add(d)
+	for {
+		if cond() {
+			return true
+		}
+		if time.Now().After(end) {
+			return false
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// waitSocket waits until the control socket exists, failing the test if p
+// exits first or it takes over 20 s.
+func waitSocket(t *testing.T, p *proc, path string) {
+	t.Helper()
+	ok := waitFor(20*time.Second, func() bool {
+		if p != nil && p.exited() {
+			return true
+		}
+		_, err := os.Stat(path)
+		return err == nil
+	})
+	if p != nil && p.exited() {
+		t.Fatalf("%s exited during start-up: %v", p.name, p.err)
+	}
+	if !ok {
+		t.Fatalf("%s: control socket %s did not appear in 20s", p.name, path)
+	}
+}

@@ -1,0 +1,172 @@
+package engine
+
+import (
+	"net/netip"
+	"time"
+
+	"github.com/tuntap/tuntap/noise"
+	"github.com/tuntap/tuntap/replay"
+	"github.com/tuntap/tuntap/transport"
+	"github.com/tuntap/tuntap/tun"
+)
+
+// inBatch is the scratch space of the inbound loop, reused batch after batch.
+type inBatch struct {
+	write   [][]byte // packets for the device, each with Headroom before it
+	targets []*Peer
+	lastIdx uint32
+	lastEnt indexEntry
+}
+
+// readTransport is the inbound loop of one transport: it reads a batch,
+// opens transport messages in place and writes them to the device in one
+// call; handshake messages go to the handshake queue.
+func (e *Engine) readTransport(t transport.Transport) {
+	defer e.wg.Done()
+	bs := t.BatchSize()
+	// Datagrams land at off so that the plaintext's device packet starts at
+	// Headroom: the device writes it in place.
+	off := tun.Headroom - e.fwd.Overhead() - noise.MessageTransportHeaderSize
+	bufs := make([][]byte, bs)
+	views := make([][]byte, bs)
+	for i := range bufs {
+		bufs[i] = make([]byte, e.bufSize)
+		views[i] = bufs[i][off:]
+	}
+	sizes := make([]int, bs)
+	eps := make([]netip.AddrPort, bs)
+	ib := &inBatch{write: make([][]byte, 0, bs)}
+	for {
+		n, err := t.Recv(views, sizes, eps)
+		if err != nil {
+			if isClosedErr(err) || e.isClosed() {
+				return
+			}
+			e.log.Warn("receive", "err", err)
+			continue
+		}
+		now := e.now()
+		ib.lastIdx, ib.lastEnt = 0, indexEntry{}
+		for i := 0; i < n; i++ {
+			msg := views[i][:sizes[i]]
+			typ, ok := noise.MessageType(msg)
+			if !ok {
+				e.Counters.drop(DropMalformed)
+				continue
+			}
+			if typ != noise.MessageTransportType {
+				e.hs.push(&e.Counters, msg, eps[i])
+				continue
+			}
+			e.receiveData(ib, bufs[i][:off+sizes[i]], off, eps[i], now)
+		}
+		if len(ib.write) > 0 {
+			if _, err := e.devs[0].Write(ib.write, tun.Headroom); err != nil && !isClosedErr(err) {
+				e.log.Debug("write to device", "err", err)
+			}
+			ib.write = ib.write[:0]
+		}
+	}
+}
+
+// receiveData authenticates one transport message (at buf[off:]) and queues
+// its packet for the device.
+func (e *Engine) receiveData(ib *inBatch, buf []byte, off int, src netip.AddrPort, now time.Time) {
+	msg := buf[off:]
+	idx, ctr, ok := noise.ParseTransportHeader(msg)
+	if !ok {
+		e.Counters.drop(DropMalformed)
+		return
+	}
+	ent := ib.lastEnt
+	if idx != ib.lastIdx || ent.sess == nil {
+		ent = e.indexes.get(idx)
+		ib.lastIdx, ib.lastEnt = idx, ent
+	}
+	s := ent.sess
+	if s == nil {
+		e.Counters.drop(DropUnknownIndex)
+		return
+	}
+	if s.expired(now) {
+		e.Counters.drop(DropKeyExpired)
+		return
+	}
+	// Cheap refusal before the crypto; the window moves only after it.
+	s.mu.Lock()
+	fresh := s.replay.Check(ctr) == replay.OK
+	s.mu.Unlock()
+	if !fresh {
+		e.Counters.drop(DropReplay)
+		return
+	}
+	plain, err := noise.OpenTransport(s.kp, ctr, msg)
+	if err != nil {
+		e.Counters.drop(DropDecrypt)
+		return
+	}
+	s.mu.Lock()
+	res := s.replay.Accept(ctr, noise.RejectAfterMessages)
+	s.mu.Unlock()
+	switch res {
+	case replay.OK:
+	case replay.TooOld:
+		e.Counters.drop(DropTooOld)
+		return
+	case replay.Limit:
+		e.Counters.drop(DropKeyExpired)
+		return
+	default:
+		e.Counters.drop(DropReplay)
+		return
+	}
+	p := s.peer
+	p.received(s, src, len(msg), len(plain) == 0, now)
+	if len(plain) == 0 {
+		e.Counters.Keepalives.Add(1)
+		return
+	}
+	pkt, deliver, out, drop := e.fwd.Inbound(p, plain, ib.targets[:0])
+	ib.targets = out
+	if drop != noDrop {
+		e.Counters.drop(drop)
+		return
+	}
+	for _, q := range out {
+		e.forwardTo(q, pkt, now)
+	}
+	if deliver {
+		ib.write = append(ib.write, buf[:tun.Headroom+len(pkt)])
+	}
+}
+
+// received runs the receive side of an authenticated message: roaming,
+// timers, byte counts, and confirming the responder's new session.
+func (p *Peer) received(s *session, src netip.AddrPort, n int, keepalive bool, now time.Time) {
+	p.SetEndpoint(src)
+	p.rxBytes.Add(uint64(n))
+	p.mu.Lock()
+	if p.next == s {
+		p.next = nil
+		p.installSessionLocked(s)
+	}
+	if keepalive {
+		p.timers.anyReceived()
+	} else {
+		p.timers.dataReceived(now)
+	}
+	if p.cur.Load() == s && s.needsRekeyOnReceive(now) {
+		p.initiateLocked(now, false)
+	}
+	p.mu.Unlock()
+}
+
+// forwardTo seals a copy of a packet for another peer (hub forwarding of
+// the layer-2 switch). It is off the common path: a copy per packet.
+func (e *Engine) forwardTo(p *Peer, pkt []byte, now time.Time) {
+	buf := make([]byte, e.bufSize)
+	copy(buf[tun.Headroom:], pkt)
+	var ob outBatch
+	e.sealFor(&ob, p, buf, len(pkt), now)
+	e.flush(&ob, now)
+}

@@ -1,0 +1,290 @@
+// Package iface runs one tuntap interface for its whole life: it opens the
+// device, configures addresses, MTU and routes as wg-quick does, starts the
+// engine and the control socket, runs the config's hooks, and undoes all of
+// it on Close.
+package iface
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/netip"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/tuntap/tuntap/config"
+	"github.com/tuntap/tuntap/engine"
+	"github.com/tuntap/tuntap/netcfg"
+	"github.com/tuntap/tuntap/tun"
+	"github.com/tuntap/tuntap/uapi"
+)
+
+// DefaultMTU is wg-quick's default for an unknown path: 1500 minus the
+// largest WireGuard overhead (IPv6 outer header).
+const DefaultMTU = 1420
+
+// Options say how to bring an interface up.
+type Options struct {
+	Name      string
+	Config    *config.Config // nil: an empty interface configured over the control socket (wireguard-go mode)
+	SocketDir string         // default uapi.DefaultDir
+	Log       *slog.Logger
+	// NoRoutes skips addresses, routes and hooks (wireguard-go mode: wg-quick does them).
+	NoRoutes bool
+}
+
+// Interface is a running interface.
+type Interface struct {
+	name   string
+	log    *slog.Logger
+	dev    *tun.Iface
+	eng    *engine.Engine
+	cfg    *config.Config
+	ln     net.Listener
+	sock   string
+	srv    *uapi.Server
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+	routes []netip.Prefix
+	table  int
+	closed sync.Once
+}
+
+// Up opens and configures the interface. On error everything done so far
+// is undone.
+func Up(opts Options) (_ *Interface, err error) {
+	log := opts.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	cfg := opts.Config
+	if cfg == nil {
+		cfg = &config.Config{}
+	}
+	i := &Interface{name: opts.Name, log: log, cfg: cfg}
+	defer func() {
+		if err != nil {
+			i.Close()
+		}
+	}()
+	if !opts.NoRoutes {
+		if err := i.hooks(cfg.Interface.PreUp, "PreUp"); err != nil {
+			return nil, err
+		}
+	}
+	mtu := cfg.Interface.MTU
+	if mtu == 0 {
+		mtu = DefaultMTU
+	}
+	kind := tun.TUN
+	if cfg.Interface.Mode == "tap" {
+		kind = tun.TAP
+	}
+	i.dev, err = tun.Open(tun.Config{Name: opts.Name, Kind: kind, MTU: mtu, Owner: -1, Group: -1})
+	if err != nil {
+		return nil, err
+	}
+	i.name = i.dev.Name()
+	eng, err := engine.New(engine.Config{
+		PrivateKey: cfg.Interface.PrivateKey,
+		ListenPort: uint16(cfg.Interface.ListenPort),
+		Devices:    []tun.Device{i.dev},
+		Logger:     log.With("if", i.name),
+	})
+	if err != nil {
+		return nil, err
+	}
+	i.eng = eng
+	if err := i.addPeers(); err != nil {
+		return nil, err
+	}
+	dir := opts.SocketDir
+	if dir == "" {
+		dir = uapi.DefaultDir
+	}
+	if i.ln, err = uapi.Listen(dir, i.name); err != nil {
+		return nil, err
+	}
+	i.sock = uapi.SocketPath(dir, i.name)
+	ctx, cancel := context.WithCancel(context.Background())
+	i.cancel = cancel
+	i.srv = &uapi.Server{Engine: eng, Log: log}
+	i.wg.Add(1)
+	go func() {
+		defer i.wg.Done()
+		if err := i.srv.Serve(ctx, i.ln); err != nil {
+			log.Error("control socket", "err", err)
+		}
+	}()
+	if !opts.NoRoutes {
+		if err := i.configure(mtu); err != nil {
+			return nil, err
+		}
+		if err := i.hooks(cfg.Interface.PostUp, "PostUp"); err != nil {
+			return nil, err
+		}
+	}
+	log.Info("interface up", "if", i.name, "mode", kind, "port", eng.Port(), "public_key", eng.PublicKey(),
+		"peers", len(cfg.Peers), "socket", i.sock)
+	return i, nil
+}
+
+// Name is the device's name.
+func (i *Interface) Name() string { return i.name }
+
+// Engine is the running data plane.
+func (i *Interface) Engine() *engine.Engine { return i.eng }
+
+// Wait blocks until ctx ends or the engine fails on its own (the device was
+// deleted).
+func (i *Interface) Wait(ctx context.Context) error {
+	select {
+	case <-ctx.Done():
+		return nil
+	case err := <-i.eng.Failed():
+		return err
+	}
+}
+
+func (i *Interface) addPeers() error {
+	for _, p := range i.cfg.Peers {
+		pc := engine.PeerConfig{ReplaceAllowedIPs: true, AllowedIPs: p.AllowedIPs}
+		if p.HasPSK {
+			psk := p.PresharedKey
+			pc.PresharedKey = &psk
+		}
+		if p.Endpoint != "" {
+			ep, err := config.ResolveEndpoint(p.Endpoint)
+			if err != nil {
+				return fmt.Errorf("%s:%d: peer %s: endpoint: %w", i.cfg.Path, p.Line, p.PublicKey, err)
+			}
+			pc.Endpoint = &ep
+		}
+		ka := p.PersistentKeepalive
+		pc.PersistentKeepalive = &ka
+		if _, err := i.eng.UpsertPeer(p.PublicKey, pc); err != nil {
+			return fmt.Errorf("%s:%d: %w", i.cfg.Path, p.Line, err)
+		}
+	}
+	return nil
+}
+
+// configure sets MTU, addresses, link up and the peers' routes, as wg-quick.
+func (i *Interface) configure(mtu int) error {
+	if err := netcfg.SetMTU(i.name, mtu); err != nil {
+		return err
+	}
+	for _, a := range i.cfg.Interface.Addresses {
+		if err := netcfg.AddAddr(i.name, a); err != nil {
+			return err
+		}
+	}
+	if err := netcfg.SetUp(i.name); err != nil {
+		return err
+	}
+	if i.cfg.Interface.Mode == "tap" && i.cfg.Interface.Bridge != "" {
+		if err := netcfg.SetMaster(i.name, i.cfg.Interface.Bridge); err != nil {
+			return err
+		}
+	}
+	return i.addRoutes()
+}
+
+func (i *Interface) addRoutes() error {
+	tbl := i.cfg.Interface.Table
+	if tbl == "off" || i.cfg.Interface.Mode == "tap" {
+		return nil
+	}
+	if tbl != "" && tbl != "auto" {
+		n, err := strconv.Atoi(tbl)
+		if err != nil {
+			return fmt.Errorf("%s: Table %q is not a number, auto or off", i.cfg.Path, tbl)
+		}
+		i.table = n
+	}
+	seen := map[netip.Prefix]bool{}
+	for _, p := range i.cfg.Peers {
+		for _, pf := range p.AllowedIPs {
+			pf = pf.Masked()
+			if seen[pf] || i.coveredByAddress(pf) {
+				continue
+			}
+			seen[pf] = true
+			if pf.Bits() == 0 && i.table == 0 {
+				// A default route through the tunnel needs policy routing so
+				// the tunnel's own packets still leave by the old route.
+				i.log.Warn("default route through the tunnel is not installed automatically yet; add it with Table and your own rules", "prefix", pf)
+				continue
+			}
+			if err := netcfg.AddRoute(i.name, pf, i.table); err != nil {
+				return err
+			}
+			i.routes = append(i.routes, pf)
+		}
+	}
+	return nil
+}
+
+// coveredByAddress: the kernel already routes an address's own subnet.
+func (i *Interface) coveredByAddress(pf netip.Prefix) bool {
+	for _, a := range i.cfg.Interface.Addresses {
+		if a.Masked() == pf {
+			return true
+		}
+	}
+	return false
+}
+
+// hooks runs PreUp/PostUp/PreDown/PostDown commands with bash, %i being the
+// interface name, as wg-quick does.
+func (i *Interface) hooks(cmds []string, what string) error {
+	for _, c := range cmds {
+		c = strings.ReplaceAll(c, "%i", i.name)
+		cmd := exec.Command("bash", "-c", c)
+		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+		i.log.Info("running hook", "hook", what, "cmd", c)
+		if err := cmd.Run(); err != nil {
+			return fmt.Errorf("%s %q: %w", what, c, err)
+		}
+	}
+	return nil
+}
+
+// Close runs PreDown, stops the engine and control socket, removes routes and
+// the device, then runs PostDown. It is idempotent.
+func (i *Interface) Close() error {
+	var errs []error
+	i.closed.Do(func() {
+		if i.eng != nil {
+			if err := i.hooks(i.cfg.Interface.PreDown, "PreDown"); err != nil {
+				errs = append(errs, err)
+			}
+		}
+		if i.cancel != nil {
+			i.cancel()
+		}
+		i.wg.Wait()
+		for _, r := range i.routes {
+			netcfg.DelRoute(i.name, r, i.table)
+		}
+		if i.eng != nil {
+			i.eng.Close()
+		} else if i.dev != nil {
+			i.dev.Close()
+		}
+		if i.sock != "" {
+			os.Remove(i.sock)
+		}
+		if i.eng != nil {
+			if err := i.hooks(i.cfg.Interface.PostDown, "PostDown"); err != nil {
+				errs = append(errs, err)
+			}
+		}
+	})
+	return errors.Join(errs...)
+}

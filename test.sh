@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The test command: installs what the tests need on a fresh Debian machine,
+# then runs gofmt, go vet (Linux and the other OSes) and every test with the
+# race detector. Run as root so the network-namespace tests run too;
+# TUNTAP_REQUIRE_PRIVILEGED=1 (set by .ci/run) turns their skips into failures.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+need_pkgs=()
+for pair in ip:iproute2 ping:iputils-ping wg:wireguard-tools wg-quick:wireguard-tools iperf3:iperf3 \
+	openvpn:openvpn openssl:openssl dnsmasq:dnsmasq-base curl:curl setpriv:util-linux unshare:util-linux; do
+	command -v "${pair%%:*}" >/dev/null 2>&1 || need_pkgs+=("${pair#*:}")
+done
+if [ ${#need_pkgs[@]} -gt 0 ] && [ "$(id -u)" = 0 ]; then
+	echo "== installing: ${need_pkgs[*]}"
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >/dev/null
+fi
+
+GOBIN_DIR="$(go env GOPATH)/bin"
+export PATH="$GOBIN_DIR:$PATH"
+if ! command -v wireguard >/dev/null 2>&1; then
+	echo "== installing wireguard-go (reference peer for interop tests)"
+	go install golang.zx2c4.com/wireguard@latest
+fi
+
+echo "== gofmt"
+unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
+if [ -n "$unformatted" ]; then
+	echo "gofmt would change: $unformatted" >&2
+	exit 1
+fi
+
+echo "== go vet (linux, darwin, freebsd, windows)"
+go vet ./...
+for os in darwin freebsd windows; do
+	GOOS=$os go vet ./...
+done
+
+echo "== go test -race"
+go test -race -count=1 -timeout 15m "$@" ./...
