@@ -114,31 +114,36 @@ case_openvpn() {
 # case_tuntap runs `tuntap up FILE` in the foreground at each end with a
 # wg-quick style file.
 case_tuntap() {
-	local mode=$1 c=$2 net pa pb ka kb fa fb
+	local mode=$1 c=$2 net pa pb
 	[[ -x $TUNTAP ]] || {
 		set_status "$c" FAIL "tuntap binary not built (see $LOGS/tuntap-build.log)"
 		return
 	}
 	net=10.78.4
 	[[ $mode == tap ]] && net=10.78.5
-	ka=$(gen_key "tt-$mode-a") kb=$(gen_key "tt-$mode-b")
-	# The file's base name is a valid interface name, as wg-quick expects.
-	fa="$OUT/conf/tt${$}${mode}a.conf" fb="$OUT/conf/tt${$}${mode}b.conf"
-	(
-		umask 077
-		tt_conf "$mode" "tt-$mode-a" "$net.1" "$kb" "$VETH_B" "$net.2" >"$fa" &&
-			tt_conf "$mode" "tt-$mode-b" "$net.2" "$ka" "$VETH_A" "$net.1" >"$fb" &&
-			chmod 600 "$fa" "$fb"
-	) || {
-		set_status "$c" FAIL "writing the configuration failed"
-		return
-	}
-	start_in "$NS_A" "$LOGS/$c-a.log" "$TUNTAP" up "$fa"
+	tt_confs "$c" "$mode" "$mode" "$net" || return
+	start_in "$NS_A" "$LOGS/$c-a.log" "$TUNTAP" up "$TT_FA"
 	pa=$LAST_PID
-	start_in "$NS_B" "$LOGS/$c-b.log" "$TUNTAP" up "$fb"
+	start_in "$NS_B" "$LOGS/$c-b.log" "$TUNTAP" up "$TT_FB"
 	pb=$LAST_PID
 	up_or_fail "$c" "$net.2" "$pa" "$pb" || return
 	measure "$c" "$net.2" "$pa" "$pb"
+}
+
+# tt_confs writes the two ends' files (mode 0600) into TT_FA and TT_FB. The
+# file's base name is a valid interface name, as wg-quick expects.
+tt_confs() {
+	local c=$1 mode=$2 name=$3 net=$4 ka kb
+	ka=$(gen_key "tt-$name-a") kb=$(gen_key "tt-$name-b")
+	TT_FA="$OUT/conf/tt${$}${name}a.conf" TT_FB="$OUT/conf/tt${$}${name}b.conf"
+	(
+		umask 077
+		tt_conf "$mode" "tt-$name-a" "$net.1" "$kb" "$VETH_B" "$net.2" >"$TT_FA" &&
+			tt_conf "$mode" "tt-$name-b" "$net.2" "$ka" "$VETH_A" "$net.1" >"$TT_FB" &&
+			chmod 600 "$TT_FA" "$TT_FB"
+	) && return 0
+	set_status "$c" FAIL "writing the configuration failed"
+	return 1
 }
 
 tt_conf() {
@@ -149,15 +154,4 @@ tt_conf() {
 	printf '\n[Peer]\nPublicKey = %s\nEndpoint = %s:51820\n' "$peer" "$endpoint"
 	[[ $mode == tun ]] && printf 'AllowedIPs = %s/32\n' "$peeraddr"
 	return 0
-}
-
-# case_tuntap_userspace will measure TCP through tuntap's user-space stack
-# via its SOCKS5 proxy, once `tuntap up` has --socks5.
-case_tuntap_userspace() {
-	local c=$1
-	if [[ ! -x $TUNTAP ]] || ! timeout 5 "$TUNTAP" up --help 2>&1 | grep -q -- --socks5; then
-		set_status "$c" SKIP "tuntap up has no --socks5 yet"
-		return
-	fi
-	set_status "$c" SKIP "tuntap up has --socks5, but this benchmark does not drive it yet"
 }

@@ -30,9 +30,34 @@ APT_UPDATED=0
 
 source "$BENCH_DIR/lib.sh"
 source "$BENCH_DIR/cases.sh"
+source "$BENCH_DIR/userspace.sh"
 source "$BENCH_DIR/report.sh"
 
+usage() {
+	cat <<USAGE
+usage: bench/run.sh [-d SECONDS] [CASE...]
+  cases: veth wireguard-go openvpn-tun openvpn-tap tuntap-tun tuntap-tap tuntap-userspace
+  env:   CASES="..." (default all), DURATION (10), PINGS (200), UP_TIMEOUT (10),
+         TUNTAP (binary to test, default bench/out/tuntap built from ./cmd/tuntap)
+USAGE
+}
+
 main() {
+	while getopts "d:h" opt; do
+		case $opt in
+		d) DURATION=$OPTARG ;;
+		h)
+			usage
+			exit 0
+			;;
+		*)
+			usage >&2
+			exit 2
+			;;
+		esac
+	done
+	shift $((OPTIND - 1))
+	(($# > 0)) && CASES="$*"
 	[[ $(id -u) -eq 0 ]] || die "run as root (needs network namespaces)"
 	[[ $DURATION =~ ^[0-9]+$ && $DURATION -ge 1 ]] || die "DURATION must be a positive integer"
 	mkdir -p "$OUT" "$LOGS" "$BIN" "$OUT/keys" "$OUT/conf"
@@ -47,11 +72,10 @@ main() {
 	done
 	write_json "$OUT/results.json"
 	print_table
-	if bounded 300 "$LOGS/chart-build.log" go build -o "$OUT/chart" ./bench/chart &&
-		"$OUT/chart" "$OUT/results.json" "$OUT/chart.svg"; then
+	if [[ -x $OUT/chart ]] && "$OUT/chart" "$OUT/results.json" "$OUT/chart.svg"; then
 		log "wrote $OUT/results.json and $OUT/chart.svg"
 	else
-		log "chart failed, see $LOGS/chart-build.log; wrote $OUT/results.json"
+		log "chart failed, see $LOGS/helpers-build.log; wrote $OUT/results.json"
 	fi
 }
 
@@ -69,6 +93,9 @@ ensure_tools() {
 		bounded 600 "$LOGS/wireguard-go-install.log" env GOBIN="$BIN" go install golang.zx2c4.com/wireguard@latest ||
 			log "wireguard-go install failed, see $LOGS/wireguard-go-install.log"
 	fi
+	rm -f "$OUT/chart" "$OUT/socksperf"
+	bounded 300 "$LOGS/helpers-build.log" go build -o "$OUT/" ./bench/chart ./bench/socksperf ||
+		log "building bench/chart and bench/socksperf failed, see $LOGS/helpers-build.log"
 	log "building tuntap"
 	rm -f "$OUT/tuntap.new"
 	if bounded 600 "$LOGS/tuntap-build.log" go build -o "$OUT/tuntap.new" ./cmd/tuntap; then

@@ -95,8 +95,12 @@ func Run(ctx context.Context, o Options) (err error) {
 		}
 	}
 	p.step("waiting for the handshake")
-	if _, err := waitPing(ctx, o.Self, a.ns, b.tun4, 10*time.Second); err != nil {
-		return fmt.Errorf("tunnel did not come up: %w\n%s", err, tail(a.logPath, b.logPath))
+	for _, dst := range []string{b.tun4, b.tun6} {
+		// The first packets wait for the handshake (and, in tap mode, for
+		// ARP or neighbour discovery): warm up before measuring.
+		if _, err := waitPing(ctx, o.Self, a.ns, dst, 10*time.Second); err != nil {
+			return fmt.Errorf("tunnel did not come up (ping %s): %w\n%s", dst, err, tail(a.logPath, b.logPath))
+		}
 	}
 	for _, dst := range []string{b.tun4, b.tun6} {
 		r, err := pingFrom(ctx, o.Self, a.ns, dst, 5)

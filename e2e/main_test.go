@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -18,6 +19,13 @@ var (
 	tuntapBin string
 	buildErr  error
 )
+
+// init keeps the main thread for the main goroutine. netns.NS.Do moves the
+// thread its goroutine is locked to into a namespace and lets it exit; were
+// that the main thread, Go would keep it (the main thread never exits), the
+// process would stay in the namespace, and the namespace's cleanup, which
+// kills every process in it, would kill the test binary.
+func init() { runtime.LockOSThread() }
 
 // TestMain builds cmd/tuntap into a temporary directory. TUNTAP_E2E_RACE=1
 // builds it with the race detector, so the data plane's races show up too
@@ -42,8 +50,8 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// binary returns the tuntap binary, failing the test if it did not build.
-func binary(t testing.TB) string {
+// tuntap returns the tuntap binary, failing the test if it did not build.
+func tuntap(t testing.TB) string {
 	t.Helper()
 	if buildErr != nil {
 		t.Fatal(buildErr)

@@ -112,7 +112,7 @@ func (n *ttNode) start(t *testing.T) {
 	t.Helper()
 	n.starts++
 	label := fmt.Sprintf("tuntap-%s-%d", n.name, n.starts)
-	n.proc = startProc(t, n.ns, label, nil, binary(t), "up", "--log-level", "debug", "--socket-dir", n.sockDir, n.conf)
+	n.proc = startProc(t, n.ns, label, nil, tuntap(t), "up", "--log-level", "debug", "--socket-dir", n.sockDir, n.conf)
 	waitSocket(t, n.proc, n.sock())
 }
 
@@ -146,7 +146,7 @@ func (s showIface) peer(pub noise.PublicKey) (showPeer, bool) {
 // show runs `tuntap show --json` for the node's interface.
 func (n *ttNode) show(t testing.TB) showIface {
 	t.Helper()
-	out, err := exec.Command(binary(t), "show", "--json", "--socket-dir", n.sockDir, n.name).Output()
+	out, err := exec.Command(tuntap(t), "show", "--json", "--socket-dir", n.sockDir, n.name).Output()
 	if err != nil {
 		t.Fatalf("tuntap show --json %s: %v (%s)", n.name, err, exitStderr(err))
 	}

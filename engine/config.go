@@ -126,6 +126,7 @@ func (e *Engine) UpsertPeer(pub noise.PublicKey, c PeerConfig) (*Peer, error) {
 		}
 		p = &Peer{e: e, pub: pub, hs: hs, cookieGen: noise.NewCookieGenerator(pub)}
 		e.peers[pub] = p
+		e.fwd.AddPeer(p)
 	}
 	e.mu.Unlock()
 

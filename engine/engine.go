@@ -110,7 +110,7 @@ func New(cfg Config) (*Engine, error) {
 	if e.fwd == nil {
 		e.fwd = NewRouted()
 	}
-	e.innerMTU = cfg.Devices[0].MTU() + e.fwd.Overhead()
+	e.innerMTU = e.fwd.MaxPayload(cfg.Devices[0].MTU())
 	e.bufSize = tun.Headroom + e.innerMTU + 2*noise.TagSize
 	e.indexes.init()
 	e.limiter = ratelimit.New(handshakesPerSecond, handshakeBurst, rateLimitEntries)
@@ -240,6 +240,7 @@ func (e *Engine) Tick() {
 	for _, p := range peers {
 		p.tick(now)
 	}
+	e.fwd.Tick(now)
 }
 
 func jitter() time.Duration { return time.Duration(rand.Int64N(int64(333 * time.Millisecond))) }

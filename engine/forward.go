@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"net/netip"
 	"slices"
+	"time"
 
 	"github.com/tuntap/tuntap/allowedips"
 )
@@ -15,15 +16,22 @@ type Forwarder interface {
 	// Overhead is the framing the forwarder puts before each device packet
 	// inside the encrypted payload.
 	Overhead() int
+	// MaxPayload is the largest plaintext (framing included) for a device
+	// of this MTU: anything larger is dropped and counted, never truncated.
+	MaxPayload(mtu int) int
+	// AddPeer makes a new peer known; RemovePeer forgets it.
+	AddPeer(p *Peer)
+	// Tick runs periodic upkeep (ageing) at the engine's clock.
+	Tick(now time.Time)
 	// PutHeader writes that framing into hdr (len Overhead) for a packet of n bytes.
 	PutHeader(hdr []byte, n int)
 	// Outbound appends to dst the peers a packet read from the device goes to.
-	Outbound(pkt []byte, dst []*Peer) ([]*Peer, Drop)
+	Outbound(pkt []byte, now time.Time, dst []*Peer) ([]*Peer, Drop)
 	// Inbound checks a decrypted payload from a peer. It returns the device
 	// packet (framing and padding removed), whether to deliver it to the
 	// device, and other peers to send it on to (hub forwarding). A drop
 	// reason other than noDrop refuses it.
-	Inbound(from *Peer, plain []byte, dst []*Peer) (pkt []byte, deliver bool, out []*Peer, drop Drop)
+	Inbound(from *Peer, plain []byte, now time.Time, dst []*Peer) (pkt []byte, deliver bool, out []*Peer, drop Drop)
 	// SetAllowedIPs replaces (or extends) the prefixes a peer owns.
 	SetAllowedIPs(p *Peer, prefixes []netip.Prefix, replace bool)
 	RemoveAllowedIPs(p *Peer, prefixes []netip.Prefix)
@@ -43,10 +51,13 @@ type Routed struct {
 // NewRouted returns an empty routing table.
 func NewRouted() *Routed { return &Routed{} }
 
-func (r *Routed) Overhead() int         { return 0 }
-func (r *Routed) PutHeader([]byte, int) {}
+func (r *Routed) Overhead() int          { return 0 }
+func (r *Routed) MaxPayload(mtu int) int { return mtu }
+func (r *Routed) PutHeader([]byte, int)  {}
+func (r *Routed) AddPeer(*Peer)          {}
+func (r *Routed) Tick(time.Time)         {}
 
-func (r *Routed) Outbound(pkt []byte, dst []*Peer) ([]*Peer, Drop) {
+func (r *Routed) Outbound(pkt []byte, _ time.Time, dst []*Peer) ([]*Peer, Drop) {
 	p, ok := r.table.LookupPacket(pkt, true)
 	if !ok || p == nil {
 		return dst, DropNoRoute
@@ -54,7 +65,7 @@ func (r *Routed) Outbound(pkt []byte, dst []*Peer) ([]*Peer, Drop) {
 	return append(dst, p), noDrop
 }
 
-func (r *Routed) Inbound(from *Peer, plain []byte, dst []*Peer) ([]byte, bool, []*Peer, Drop) {
+func (r *Routed) Inbound(from *Peer, plain []byte, _ time.Time, dst []*Peer) ([]byte, bool, []*Peer, Drop) {
 	n, ok := ipLength(plain)
 	if !ok {
 		if len(plain) > 0 && plain[0]>>4 == 0 && from.modeMismatch.CompareAndSwap(false, true) {

@@ -156,6 +156,11 @@ func (e *Engine) handleInitiation(msg []byte, src netip.AddrPort, now time.Time)
 	}
 	p.next = s
 	e.indexes.setSession(idx, s)
+	if p.hsIndex != 0 {
+		// Accepting their initiation replaced our own outstanding one.
+		e.indexes.remove(p.hsIndex)
+		p.hsIndex = 0
+	}
 	p.lastHandshake.Store(now.UnixNano())
 	p.timers.handshakeDone(now)
 	p.SetEndpoint(src)

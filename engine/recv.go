@@ -126,7 +126,7 @@ func (e *Engine) receiveData(ib *inBatch, buf []byte, off int, src netip.AddrPor
 		e.Counters.Keepalives.Add(1)
 		return
 	}
-	pkt, deliver, out, drop := e.fwd.Inbound(p, plain, ib.targets[:0])
+	pkt, deliver, out, drop := e.fwd.Inbound(p, plain, now, ib.targets[:0])
 	ib.targets = out
 	if drop != noDrop {
 		e.Counters.drop(drop)

@@ -68,7 +68,7 @@ func (e *Engine) readDevice(dev tun.Device) {
 func (e *Engine) route(ob *outBatch, buf []byte, n int, now time.Time) {
 	pkt := buf[tun.Headroom : tun.Headroom+n]
 	var drop Drop
-	ob.targets, drop = e.fwd.Outbound(pkt, ob.targets[:0])
+	ob.targets, drop = e.fwd.Outbound(pkt, now, ob.targets[:0])
 	if drop != noDrop {
 		e.Counters.drop(drop)
 		return

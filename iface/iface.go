@@ -19,6 +19,7 @@ import (
 
 	"github.com/tuntap/tuntap/config"
 	"github.com/tuntap/tuntap/engine"
+	"github.com/tuntap/tuntap/l2switch"
 	"github.com/tuntap/tuntap/netcfg"
 	"github.com/tuntap/tuntap/tun"
 	"github.com/tuntap/tuntap/uapi"
@@ -44,6 +45,7 @@ type Interface struct {
 	log    *slog.Logger
 	dev    *tun.Iface
 	eng    *engine.Engine
+	sw     *engine.Switched // tap mode only
 	cfg    *config.Config
 	ln     net.Listener
 	sock   string
@@ -80,6 +82,11 @@ func Up(opts Options) (_ *Interface, err error) {
 	mtu := cfg.Interface.MTU
 	if mtu == 0 {
 		mtu = DefaultMTU
+		if cfg.Interface.Mode == "tap" {
+			// Room for the Ethernet header, a VLAN tag and our framing, so
+			// full frames still fit the same outer packet as tun mode.
+			mtu = DefaultMTU - engine.TAPOverhead
+		}
 	}
 	kind := tun.TUN
 	if cfg.Interface.Mode == "tap" {
@@ -90,10 +97,16 @@ func Up(opts Options) (_ *Interface, err error) {
 		return nil, err
 	}
 	i.name = i.dev.Name()
+	var fwd engine.Forwarder
+	if kind == tun.TAP {
+		i.sw = engine.NewSwitched(l2switch.Config{Ageing: cfg.Interface.MACAgeing, MaxMACsPerPort: cfg.Interface.MaxMACsPerPeer})
+		fwd = i.sw
+	}
 	eng, err := engine.New(engine.Config{
 		PrivateKey: cfg.Interface.PrivateKey,
 		ListenPort: uint16(cfg.Interface.ListenPort),
 		Devices:    []tun.Device{i.dev},
+		Forwarder:  fwd,
 		Logger:     log.With("if", i.name),
 	})
 	if err != nil {
@@ -167,8 +180,14 @@ func (i *Interface) addPeers() error {
 		}
 		ka := p.PersistentKeepalive
 		pc.PersistentKeepalive = &ka
-		if _, err := i.eng.UpsertPeer(p.PublicKey, pc); err != nil {
+		peer, err := i.eng.UpsertPeer(p.PublicKey, pc)
+		if err != nil {
 			return fmt.Errorf("%s:%d: %w", i.cfg.Path, p.Line, err)
+		}
+		if i.sw != nil && len(p.AllowedMACs) > 0 {
+			if err := i.sw.SetAllowedMACs(peer, p.AllowedMACs); err != nil {
+				return fmt.Errorf("%s:%d: AllowedMACs: %w", i.cfg.Path, p.Line, err)
+			}
 		}
 	}
 	return nil

@@ -1,3 +1,5 @@
+//go:build linux
+
 package tun_test
 
 import (
@@ -128,7 +130,7 @@ func TestOpenErrors(t *testing.T) {
 			if !errors.Is(err, tc.want) {
 				t.Fatalf("open %+v: %v, want %v", tc.cfg, err, tc.want)
 			}
-			if after := countFDs(t); after != before {
+			if after := countFDs(t); after > before {
 				t.Fatalf("failed open leaked descriptors: %d before, %d after", before, after)
 			}
 		})

@@ -1,3 +1,5 @@
+//go:build linux
+
 package tun_test
 
 import (
@@ -137,6 +139,8 @@ func echoDevice(t testing.TB, queues int) (dev *tun.Iface, req []byte) {
 	upWith(t, ns, dev.Name(), "10.94.0.1/24")
 	return dev, echoRequest(netip.MustParseAddr("10.94.0.2"), netip.MustParseAddr("10.94.0.1"), 1)
 }
+
+func addr(s string) netip.Addr { return netip.MustParseAddr(s) }
 
 var errNotReply = errors.New("not an echo reply")
 
