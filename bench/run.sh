@@ -15,6 +15,7 @@ DURATION=${DURATION:-10}
 CASES=${CASES:-"veth wireguard-go openvpn-tun openvpn-tap tuntap-tun tuntap-tap tuntap-userspace"}
 UP_TIMEOUT=${UP_TIMEOUT:-10}
 PINGS=${PINGS:-200}
+TUNTAP_GIVEN=${TUNTAP:+1}
 TUNTAP=${TUNTAP:-$OUT/tuntap}
 WIREGUARD_GO=${WIREGUARD_GO:-$BIN/wireguard}
 TAG="ttb$$"
@@ -96,6 +97,7 @@ ensure_tools() {
 	rm -f "$OUT/chart" "$OUT/socksperf"
 	bounded 300 "$LOGS/helpers-build.log" go build -o "$OUT/" ./bench/chart ./bench/socksperf ||
 		log "building bench/chart and bench/socksperf failed, see $LOGS/helpers-build.log"
+	[[ -n $TUNTAP_GIVEN ]] && return 0
 	log "building tuntap"
 	rm -f "$OUT/tuntap.new"
 	if bounded 600 "$LOGS/tuntap-build.log" go build -o "$OUT/tuntap.new" ./cmd/tuntap; then

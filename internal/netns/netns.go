@@ -77,27 +77,35 @@ func (ns *NS) MustRun(t testing.TB, name string, args ...string) string {
 
 // Do runs f on a locked OS thread that has entered the namespace; sockets and
 // devices f creates belong to the namespace and keep working after Do returns.
+// The thread goes back to its own namespace afterwards; if it cannot, it stays
+// locked so that the runtime retires it instead of reusing it.
 func (ns *NS) Do(f func() error) error {
 	errc := make(chan error, 1)
 	go func() {
-		// The thread is not unlocked: it leaves the namespace by exiting,
-		// so no other goroutine ever runs in the wrong namespace.
 		runtime.LockOSThread()
+		orig, err := unix.Open("/proc/thread-self/ns/net", unix.O_RDONLY|unix.O_CLOEXEC, 0)
+		if err != nil {
+			errc <- fmt.Errorf("open own namespace: %w", err)
+			return
+		}
+		defer unix.Close(orig)
 		fd, err := unix.Open(ns.Path(), unix.O_RDONLY|unix.O_CLOEXEC, 0)
 		if err != nil {
+			runtime.UnlockOSThread()
 			errc <- fmt.Errorf("open %s: %w", ns.Path(), err)
 			return
 		}
 		defer unix.Close(fd)
-		if err := unix.Unshare(unix.CLONE_FS); err != nil {
-			errc <- fmt.Errorf("unshare: %w", err)
-			return
-		}
 		if err := unix.Setns(fd, unix.CLONE_NEWNET); err != nil {
+			runtime.UnlockOSThread()
 			errc <- fmt.Errorf("setns %s: %w", ns.Name, err)
 			return
 		}
-		errc <- f()
+		err = f()
+		if unix.Setns(orig, unix.CLONE_NEWNET) == nil {
+			runtime.UnlockOSThread()
+		}
+		errc <- err
 	}()
 	return <-errc
 }
