@@ -88,6 +88,7 @@ ensure_tools() {
 	ensure_pkg wg wireguard-tools
 	ensure_pkg ip iproute2
 	ensure_pkg ss iproute2
+	command -v go >/dev/null 2>&1 || die "needs the Go toolchain (go) on PATH"
 	cd "$REPO" || die "no repo at $REPO"
 	if [[ ! -x $WIREGUARD_GO ]]; then
 		log "installing wireguard-go into $BIN"

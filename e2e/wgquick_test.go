@@ -39,12 +39,14 @@ func TestWgQuickUserspace(t *testing.T) {
 	}
 	env := []string{"WG_QUICK_USERSPACE_IMPLEMENTATION=" + impl}
 	if kernelHasWireGuard(t) {
-		// wg-quick would use the kernel module and never run tuntap; an ip
-		// wrapper first in PATH turns `ip link add NAME type wireguard` into
-		// a start of the userspace implementation, as wg-quick's own
-		// fallback does when the module is missing.
-		env = append(env, "PATH="+ipWrapper(t, impl)+":"+os.Getenv("PATH"))
-		t.Log("kernel has WireGuard: forcing the userspace implementation with an ip wrapper")
+		// wg-quick would use the kernel module and never run tuntap. It is
+		// a bash script that puts its own directory first in PATH, so a
+		// wrapper on PATH would be shadowed; an exported bash function named
+		// ip is not: it turns `ip link add NAME type wireguard` into a start
+		// of the userspace implementation (what wg-quick's own fallback does
+		// when the module is missing) and passes the rest to the real ip.
+		env = append(env, "BASH_FUNC_ip%%="+ipFunction)
+		t.Log("kernel has WireGuard: forcing the userspace implementation with a bash function ip")
 	}
 	name := uniqueName("wq")
 	sock := uapi.SocketPath(uapi.DefaultDir, name)
@@ -94,25 +96,8 @@ func kernelHasWireGuard(t *testing.T) bool {
 	return err == nil
 }
 
-// ipWrapper writes an `ip` script that starts impl instead of creating a
-// kernel WireGuard device, and passes everything else to the real ip.
-func ipWrapper(t *testing.T, impl string) string {
-	realIP, err := exec.LookPath("ip")
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	script := fmt.Sprintf(`#!/bin/bash
-if [[ $1 == link && $2 == add && $4 == type && $5 == wireguard && $# == 5 ]]; then
-	exec %q "$3"
-fi
-exec %q "$@"
-`, impl, realIP)
-	if err := os.WriteFile(filepath.Join(dir, "ip"), []byte(script), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	return dir
-}
+// ipFunction is the body of the exported bash function ip.
+const ipFunction = `() { if [[ $1 == link && $2 == add && $4 == type && $5 == wireguard && $# == 5 ]]; then "$WG_QUICK_USERSPACE_IMPLEMENTATION" "$3"; else command ip "$@"; fi; }`
 
 // runBounded runs cmd with a time limit and returns its combined output.
 func runBounded(cmd *exec.Cmd, d time.Duration) (string, error) {

@@ -21,7 +21,9 @@ type node struct {
 	addr netip.Addr // tunnel address
 }
 
-func newNode(t *testing.T, addr string) *node {
+func newNode(t *testing.T, addr string) *node { return newNodeTB(t, addr) }
+
+func newNodeTB(t testing.TB, addr string) *node {
 	t.Helper()
 	priv, err := noise.GeneratePrivateKey()
 	if err != nil {
@@ -44,8 +46,10 @@ func (n *node) endpoint() netip.AddrPort {
 	return netip.AddrPortFrom(netip.MustParseAddr("127.0.0.1"), n.e.Port())
 }
 
+func connectTB(t testing.TB, a, b *node) { connect(t, a, b, true, false) }
+
 // connect makes a and b peers of each other; a knows b's endpoint.
-func connect(t *testing.T, a, b *node, aKnowsB, bKnowsA bool) {
+func connect(t testing.TB, a, b *node, aKnowsB, bKnowsA bool) {
 	t.Helper()
 	for _, x := range []struct {
 		from, to *node

@@ -53,7 +53,10 @@ func (p *Peer) SetEndpoint(ep netip.AddrPort) {
 	if old := p.ep.Load(); old != nil && *old == ep {
 		return
 	}
-	p.ep.Store(&ep)
+	// Allocated only when the endpoint really moves.
+	moved := new(netip.AddrPort)
+	*moved = ep
+	p.ep.Store(moved)
 }
 
 // zeroKeys forgets every session and pending handshake. Called with or

@@ -147,13 +147,8 @@ func formatAddr(atyp byte, host []byte, port uint16) (string, error) {
 		a, _ := netip.AddrFromSlice(host)
 		return netip.AddrPortFrom(a.Unmap(), port).String(), nil
 	}
-	if len(host) == 0 {
-		return "", badRequest(repHostUnreachable, "empty domain name")
-	}
-	for _, c := range host {
-		if c <= ' ' || c == 0x7f {
-			return "", badRequest(repHostUnreachable, "domain name with control or space characters")
-		}
+	if !validHost(string(host)) {
+		return "", badRequest(repHostUnreachable, "invalid domain name %q", host)
 	}
 	return net.JoinHostPort(string(host), strconv.Itoa(int(port))), nil
 }

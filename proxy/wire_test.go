@@ -26,6 +26,7 @@ func TestReadRequest(t *testing.T) {
 		{"bind", []byte{5, 2, 0, 1, 10, 0, 0, 1, 0, 80}, socksRequest{}, repCmdUnsupported, true},
 		{"bad atyp", []byte{5, 1, 0, 2, 0}, socksRequest{}, repAddrUnsupported, true},
 		{"empty domain", []byte{5, 1, 0, 3, 0, 0, 80}, socksRequest{}, repHostUnreachable, true},
+		{"bracket in domain", append([]byte{5, 1, 0, 3, 3}, "[ab\x00\x50"...), socksRequest{}, repHostUnreachable, true},
 		{"control char", append([]byte{5, 1, 0, 3, 3}, "a\nb\x00\x50"...), socksRequest{}, repHostUnreachable, true},
 		{"version 4", []byte{4, 1, 0, 1, 10, 0, 0, 1, 0, 80}, socksRequest{}, repFailure, true},
 		{"short", []byte{5, 1, 0, 1, 10, 0}, socksRequest{}, 0, true},

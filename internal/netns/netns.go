@@ -1,3 +1,5 @@
+//go:build linux
+
 // Package netns gives tests a fresh network namespace of their own, removed
 // when the test ends whether it passed or not. Traffic in tests goes only
 // inside such namespaces.
