@@ -27,10 +27,15 @@ func (e *Engine) readTransport(t transport.Transport) {
 	// Datagrams land at off so that the plaintext's device packet starts at
 	// Headroom: the device writes it in place.
 	off := tun.Headroom - e.fwd.Overhead() - noise.MessageTransportHeaderSize
+	size := e.bufSize
+	if c, ok := e.devs[0].(tun.Coalescing); ok {
+		// Room for the device to merge a flow's packets into one.
+		size = max(size, c.WriteCapacity())
+	}
 	bufs := make([][]byte, bs)
 	views := make([][]byte, bs)
 	for i := range bufs {
-		bufs[i] = make([]byte, e.bufSize)
+		bufs[i] = make([]byte, size)
 		views[i] = bufs[i][off:]
 	}
 	sizes := make([]int, bs)

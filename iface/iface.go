@@ -37,6 +37,9 @@ type Options struct {
 	Log       *slog.Logger
 	// NoRoutes skips addresses, routes and hooks (wireguard-go mode: wg-quick does them).
 	NoRoutes bool
+	// NoOffload reads and writes packets one by one, without the kernel's
+	// segmentation offloads.
+	NoOffload bool
 }
 
 // Interface is a running interface.
@@ -92,11 +95,10 @@ func Up(opts Options) (_ *Interface, err error) {
 	if cfg.Interface.Mode == "tap" {
 		kind = tun.TAP
 	}
-	i.dev, err = tun.Open(tun.Config{Name: opts.Name, Kind: kind, MTU: mtu, Owner: -1, Group: -1})
+	dev, err := i.openDevice(opts, kind, mtu)
 	if err != nil {
 		return nil, err
 	}
-	i.name = i.dev.Name()
 	var fwd engine.Forwarder
 	if kind == tun.TAP {
 		i.sw = engine.NewSwitched(l2switch.Config{Ageing: cfg.Interface.MACAgeing, MaxMACsPerPort: cfg.Interface.MaxMACsPerPeer})
@@ -105,7 +107,7 @@ func Up(opts Options) (_ *Interface, err error) {
 	eng, err := engine.New(engine.Config{
 		PrivateKey: cfg.Interface.PrivateKey,
 		ListenPort: uint16(cfg.Interface.ListenPort),
-		Devices:    []tun.Device{i.dev},
+		Devices:    []tun.Device{dev},
 		Forwarder:  fwd,
 		Logger:     log.With("if", i.name),
 	})
@@ -145,6 +147,31 @@ func Up(opts Options) (_ *Interface, err error) {
 	log.Info("interface up", "if", i.name, "mode", kind, "port", eng.Port(), "public_key", eng.PublicKey(),
 		"peers", len(cfg.Peers), "socket", i.sock)
 	return i, nil
+}
+
+// openDevice opens the TUN or TAP device with the kernel's segmentation
+// offloads when it has them (the fast path), plain otherwise.
+func (i *Interface) openDevice(opts Options, kind tun.Kind, mtu int) (tun.Device, error) {
+	cfg := tun.Config{Name: opts.Name, Kind: kind, MTU: mtu, Owner: -1, Group: -1, VnetHdr: !opts.NoOffload}
+	var err error
+	if i.dev, err = tun.Open(cfg); err != nil {
+		return nil, err
+	}
+	i.name = i.dev.Name()
+	if !cfg.VnetHdr {
+		return i.dev, nil
+	}
+	off, err := tun.NewOffload(i.dev.Queues()[0])
+	if err == nil {
+		return off, nil
+	}
+	i.log.Info("segmentation offload unavailable, reading packets one by one", "if", i.name, "err", err)
+	i.dev.Close()
+	cfg.VnetHdr = false
+	if i.dev, err = tun.Open(cfg); err != nil {
+		return nil, err
+	}
+	return i.dev, nil
 }
 
 // Name is the device's name.

@@ -73,3 +73,11 @@ var (
 	ErrBadName      = errors.New("invalid or taken interface name")
 	ErrNotSupported = errors.New("TUN/TAP devices are not supported on this OS")
 )
+
+// Coalescing is implemented by devices whose Write merges consecutive
+// packets of one flow into the first one's buffer (GRO towards the kernel).
+// Callers that want the merge give Write buffers of at least WriteCapacity
+// bytes; with smaller ones packets are written one by one.
+type Coalescing interface {
+	WriteCapacity() int
+}
