@@ -5,7 +5,7 @@
 
 # gen_key writes a private key (mode 0600) and prints its public key.
 gen_key() {
-	local f="$OUT/keys/$1.key"
+	local f="$OUT/keys/$TAG-$1.key"
 	(umask 077 && wg genkey >"$f")
 	wg pubkey <"$f"
 }
@@ -60,7 +60,7 @@ case_wireguard_go() {
 
 wg_conf() {
 	local ns=$1 dev=$2 key=$3 peer=$4 endpoint=$5 addr=$6
-	ip netns exec "$ns" wg set "$dev" listen-port 51820 private-key "$OUT/keys/$key.key" \
+	ip netns exec "$ns" wg set "$dev" listen-port 51820 private-key "$OUT/keys/$TAG-$key.key" \
 		peer "$peer" endpoint "$endpoint:51820" allowed-ips 10.78.1.0/24 &&
 		ip -n "$ns" addr add "$addr/24" dev "$dev" &&
 		ip -n "$ns" link set "$dev" mtu 1420 up
@@ -149,7 +149,7 @@ tt_confs() {
 tt_conf() {
 	local mode=$1 key=$2 addr=$3 peer=$4 endpoint=$5 peeraddr=$6
 	printf '[Interface]\nPrivateKey = %s\nListenPort = 51820\nAddress = %s/24\nMTU = 1420\n' \
-		"$(cat "$OUT/keys/$key.key")" "$addr"
+		"$(cat "$OUT/keys/$TAG-$key.key")" "$addr"
 	[[ $mode == tap ]] && printf 'Mode = tap\n'
 	printf '\n[Peer]\nPublicKey = %s\nEndpoint = %s:51820\n' "$peer" "$endpoint"
 	[[ $mode == tun ]] && printf 'AllowedIPs = %s/32\n' "$peeraddr"

@@ -37,7 +37,7 @@ set_status() { R_STATUS[$1]=$2 R_REASON[$1]=${3:-}; }
 start_in() {
 	local ns=$1 logf=$2
 	shift 2
-	ip netns exec "$ns" "$@" >"$logf" 2>&1 &
+	ip netns exec "$ns" "$@" >"$logf" 2>&1 9>&- &
 	LAST_PID=$!
 	PIDS+=("$LAST_PID")
 	CASE_PIDS+=("$LAST_PID")
@@ -97,6 +97,8 @@ cleanup() {
 	trap - EXIT INT TERM
 	stop_pids ${FG_PID:+"$FG_PID"} "${PIDS[@]}"
 	for ns in "${NAMESPACES[@]}"; do del_ns "$ns"; done
+	# This run's throwaway keys and the files holding them.
+	rm -f "$OUT/keys/$TAG"-*.key "$OUT/conf/tt$$"*.conf
 	exit "$rc"
 }
 
@@ -152,7 +154,7 @@ iperf_sum() {
 bounded() {
 	local secs=$1 out=$2
 	shift 2
-	timeout "$secs" "$@" >"$out" 2>&1 &
+	timeout "$secs" "$@" >"$out" 2>&1 9>&- &
 	FG_PID=$!
 	wait "$FG_PID"
 	local rc=$?

@@ -14,6 +14,7 @@ BIN="$OUT/bin"
 DURATION=${DURATION:-10}
 CASES=${CASES:-"veth wireguard-go openvpn-tun openvpn-tap tuntap-tun tuntap-tap tuntap-userspace"}
 UP_TIMEOUT=${UP_TIMEOUT:-10}
+LOCK_WAIT=${LOCK_WAIT:-900}
 PINGS=${PINGS:-200}
 TUNTAP_GIVEN=${TUNTAP:+1}
 TUNTAP=${TUNTAP:-$OUT/tuntap}
@@ -66,6 +67,7 @@ main() {
 	trap cleanup EXIT
 	trap 'exit 130' INT
 	trap 'exit 143' TERM
+	lock
 	ensure_tools
 	local c
 	for c in $CASES; do
@@ -78,6 +80,15 @@ main() {
 	else
 		log "chart failed, see $LOGS/helpers-build.log; wrote $OUT/results.json"
 	fi
+}
+
+# lock keeps runs from overlapping: they would share bench/out and the two
+# cores, and both would measure nonsense.
+lock() {
+	exec 9>"$OUT/.lock"
+	flock -n 9 && return 0
+	log "another bench run holds $OUT/.lock; waiting up to ${LOCK_WAIT}s"
+	flock -w "$LOCK_WAIT" 9 || die "another bench run is still going after ${LOCK_WAIT}s"
 }
 
 ensure_tools() {
@@ -138,4 +149,4 @@ run_case() {
 	log "case $c: ${R_STATUS[$c]}${R_REASON[$c]:+ (${R_REASON[$c]})}"
 }
 
-main "$@"
+main "$@"; exit

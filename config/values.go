@@ -98,6 +98,10 @@ func parseListen(s, defHost string) (string, error) {
 	return s, nil
 }
 
+// ParseForward reads a --forward (expose false) or --expose flag value in
+// the same form as the config keys.
+func ParseForward(s string, expose bool) (Forward, error) { return parseForward(s, expose) }
+
 // parseForward reads "tcp:LISTEN=TARGET". For Forward, LISTEN is local and
 // a bare port means 127.0.0.1; for Expose, LISTEN is on the tunnel and a
 // bare port means every tunnel address.

@@ -25,7 +25,7 @@ func TestHubAndSpoke(t *testing.T) {
 	hub.MustRun(t, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1")
 
 	sockDir := t.TempDir()
-	startTuntap(t, hub, uniqueName("hub"), sockDir, ifConf{key: kh, port: ttPort, addrs: []string{"10.80.0.1/24"},
+	startTuntap(t, hub, uniqueName("hub"), sockDir, ifConf{key: kh, port: ttPort, mode: "tun", addrs: []string{"10.80.0.1/24"},
 		peers: []peerConf{
 			{pub: k1.pub, allowed: []string{"10.80.0.2/32"}},
 			{pub: k2.pub, allowed: []string{"10.80.0.3/32"}},

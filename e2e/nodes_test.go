@@ -44,6 +44,7 @@ type ifConf struct {
 	port  int
 	addrs []string
 	mtu   int
+	mode  string // tuntap's own key: tun or tap
 	peers []peerConf
 }
 
@@ -58,6 +59,9 @@ func (c ifConf) String() string {
 	}
 	if c.mtu != 0 {
 		fmt.Fprintf(&b, "MTU = %d\n", c.mtu)
+	}
+	if c.mode != "" {
+		fmt.Fprintf(&b, "Mode = %s\n", c.mode)
 	}
 	for _, p := range c.peers {
 		fmt.Fprintf(&b, "\n[Peer]\nPublicKey = %s\nAllowedIPs = %s\n", p.pub, strings.Join(p.allowed, ", "))

@@ -66,6 +66,9 @@ func TestWgQuickUserspace(t *testing.T) {
 	if pid == 0 {
 		t.Fatalf("no tuntap wireguard-go process for %s in %s", name, a.Name)
 	}
+	if exe, err := os.Readlink(fmt.Sprintf("/proc/%d/exe", pid)); err != nil || exe != tuntap(t) {
+		t.Fatalf("process %d serving %s runs %q (%v), want %s", pid, name, exe, err, tuntap(t))
+	}
 	mustPing(t, a, "10.73.0.2", 15*time.Second)
 	out := a.MustRun(t, "wg", "show", name)
 	if !strings.Contains(out, "latest handshake") || !strings.Contains(out, kb.pub.String()) {

@@ -21,7 +21,9 @@ import (
 	"github.com/tuntap/tuntap/engine"
 	"github.com/tuntap/tuntap/l2switch"
 	"github.com/tuntap/tuntap/netcfg"
+	"github.com/tuntap/tuntap/proxy"
 	"github.com/tuntap/tuntap/tun"
+	"github.com/tuntap/tuntap/tun/netstack"
 	"github.com/tuntap/tuntap/uapi"
 )
 
@@ -40,24 +42,36 @@ type Options struct {
 	// NoOffload reads and writes packets one by one, without the kernel's
 	// segmentation offloads.
 	NoOffload bool
+	// Userspace uses the user-space network stack instead of a TUN device;
+	// without it, Up falls back to the stack when no TUN device can be
+	// opened, unless NoFallback.
+	Userspace, NoFallback bool
+	Proxies               Proxies
+	// Device, if set, is used instead of opening a kernel device (tuntap
+	// switch --join hands over one end of an in-memory pipe). There is no
+	// kernel interface to configure, so NoRoutes is implied. Up owns it
+	// once the engine has started; if Up fails before, the caller closes it.
+	Device tun.Device
 }
 
 // Interface is a running interface.
 type Interface struct {
-	name   string
-	log    *slog.Logger
-	dev    *tun.Iface
-	eng    *engine.Engine
-	sw     *engine.Switched // tap mode only
-	cfg    *config.Config
-	ln     net.Listener
-	sock   string
-	srv    *uapi.Server
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
-	routes []netip.Prefix
-	table  int
-	closed sync.Once
+	name    string
+	log     *slog.Logger
+	dev     *tun.Iface
+	eng     *engine.Engine
+	sw      *engine.Switched // tap mode only
+	stack   *netstack.Stack  // user-space mode only
+	proxies *proxy.Group
+	cfg     *config.Config
+	ln      net.Listener
+	sock    string
+	srv     *uapi.Server
+	cancel  context.CancelFunc
+	wg      sync.WaitGroup
+	routes  []netip.Prefix
+	table   int
+	closed  sync.Once
 }
 
 // Up opens and configures the interface. On error everything done so far
@@ -72,6 +86,9 @@ func Up(opts Options) (_ *Interface, err error) {
 		cfg = &config.Config{}
 	}
 	i := &Interface{name: opts.Name, log: log, cfg: cfg}
+	if opts.Device != nil {
+		opts.NoRoutes = true
+	}
 	defer func() {
 		if err != nil {
 			i.Close()
@@ -95,9 +112,22 @@ func Up(opts Options) (_ *Interface, err error) {
 	if cfg.Interface.Mode == "tap" {
 		kind = tun.TAP
 	}
-	dev, err := i.openDevice(opts, kind, mtu)
-	if err != nil {
-		return nil, err
+	var dev tun.Device
+	if !opts.Userspace {
+		dev, err = i.openDevice(opts, kind, mtu)
+		if err != nil && (opts.NoFallback || opts.Config == nil || !fallbackWorthy(err)) {
+			return nil, err
+		}
+		if err != nil {
+			i.explainFallback(err)
+		}
+	}
+	if dev == nil {
+		if dev, err = i.openUserspace(mtu); err != nil {
+			return nil, err
+		}
+		i.name = opts.Name
+		opts.NoRoutes = true
 	}
 	var fwd engine.Forwarder
 	if kind == tun.TAP {
@@ -120,7 +150,7 @@ func Up(opts Options) (_ *Interface, err error) {
 	}
 	dir := opts.SocketDir
 	if dir == "" {
-		dir = uapi.DefaultDir
+		dir = DefaultSocketDir()
 	}
 	if i.ln, err = uapi.Listen(dir, i.name); err != nil {
 		return nil, err
@@ -129,6 +159,15 @@ func Up(opts Options) (_ *Interface, err error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	i.cancel = cancel
 	i.srv = &uapi.Server{Engine: eng, Log: log}
+	if i.stack != nil {
+		i.srv.Ping = i.stack.Ping
+		if err := i.startProxies(ctx, opts.Proxies); err != nil {
+			return nil, err
+		}
+	}
+	if i.sw != nil {
+		i.srv.Extra = i.writeSwitchState
+	}
 	i.wg.Add(1)
 	go func() {
 		defer i.wg.Done()
@@ -144,7 +183,7 @@ func Up(opts Options) (_ *Interface, err error) {
 			return nil, err
 		}
 	}
-	log.Info("interface up", "if", i.name, "mode", kind, "port", eng.Port(), "public_key", eng.PublicKey(),
+	log.Info("interface up", "if", i.name, "mode", kind, "userspace", i.stack != nil, "port", eng.Port(), "public_key", eng.PublicKey(),
 		"peers", len(cfg.Peers), "socket", i.sock)
 	return i, nil
 }
@@ -152,6 +191,13 @@ func Up(opts Options) (_ *Interface, err error) {
 // openDevice opens the TUN or TAP device with the kernel's segmentation
 // offloads when it has them (the fast path), plain otherwise.
 func (i *Interface) openDevice(opts Options, kind tun.Kind, mtu int) (tun.Device, error) {
+	if opts.Device != nil {
+		if opts.Device.Kind() != kind {
+			return nil, fmt.Errorf("device %s is %s, the config wants %s", opts.Device.Name(), opts.Device.Kind(), kind)
+		}
+		i.name = opts.Device.Name()
+		return opts.Device, nil
+	}
 	cfg := tun.Config{Name: opts.Name, Kind: kind, MTU: mtu, Owner: -1, Group: -1, VnetHdr: !opts.NoOffload}
 	var err error
 	if i.dev, err = tun.Open(cfg); err != nil {
@@ -315,13 +361,20 @@ func (i *Interface) Close() error {
 			i.cancel()
 		}
 		i.wg.Wait()
+		if i.proxies != nil {
+			i.proxies.Stop()
+			i.proxies.Wait()
+		}
 		for _, r := range i.routes {
 			netcfg.DelRoute(i.name, r, i.table)
 		}
-		if i.eng != nil {
-			i.eng.Close()
-		} else if i.dev != nil {
+		switch {
+		case i.eng != nil:
+			i.eng.Close() // closes the device too
+		case i.dev != nil:
 			i.dev.Close()
+		case i.stack != nil:
+			i.stack.Close()
 		}
 		if i.sock != "" {
 			os.Remove(i.sock)

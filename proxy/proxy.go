@@ -146,7 +146,9 @@ type closeWriter interface{ CloseWrite() error }
 
 func copyHalf(dst, src net.Conn) {
 	bp := bufPool.Get().(*[]byte)
-	_, err := io.CopyBuffer(dst, src, *bp)
+	// Hiding ReadFrom/WriteTo makes the copy use the pooled buffer: one side
+	// is a user-space socket, so the kernel's splice never applies anyway.
+	_, err := io.CopyBuffer(struct{ io.Writer }{dst}, struct{ io.Reader }{src}, *bp)
 	bufPool.Put(bp)
 	if cw, ok := dst.(closeWriter); ok && err == nil {
 		cw.CloseWrite()

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/tuntap/tuntap/proxy"
-	nt "github.com/tuntap/tuntap/tun/netstack/netstacktest"
 	xproxy "golang.org/x/net/proxy"
 )
 
@@ -224,59 +223,5 @@ func TestSOCKS5UDPEndsWithControlConnection(t *testing.T) {
 		if i == 49 {
 			t.Fatal("relay still answering after the control connection closed")
 		}
-	}
-}
-
-func TestMaxConns(t *testing.T) {
-	f := newFar(t)
-	o := quiet()
-	o.MaxConns = 1
-	addr := startSOCKS(t, f, nil, o)
-	first := greet(t, addr) // holds the only slot
-	second, err := net.Dial("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer second.Close()
-	second.Write([]byte{5, 1, 0})
-	second.SetReadDeadline(time.Now().Add(200 * time.Millisecond))
-	if _, err := second.Read(make([]byte, 2)); err == nil {
-		t.Fatal("second client served while the first holds the only slot")
-	}
-	first.Close()
-	second.SetReadDeadline(time.Now().Add(5 * time.Second))
-	var m [2]byte
-	if _, err := io.ReadFull(second, m[:]); err != nil || m != [2]byte{5, 0} {
-		t.Fatalf("second client after slot freed: %v %v", m, err)
-	}
-}
-
-func TestServeStopsOnCancel(t *testing.T) {
-	f := newFar(t)
-	ln := localListener(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	errc := make(chan error, 1)
-	go func() { errc <- proxy.ServeSOCKS5(ctx, ln, f.near, nil, nil) }()
-	c := greet(t, ln.Addr().String())
-	c.Write(connectReq(netip.AddrPortFrom(nt.Far4, 80)))
-	rep := make([]byte, 10)
-	if _, err := io.ReadFull(c, rep); err != nil || rep[1] != 0 {
-		t.Fatalf("connect: %v %v", rep, err)
-	}
-	cancel()
-	select {
-	case err := <-errc:
-		if err != nil {
-			t.Fatal(err)
-		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("ServeSOCKS5 did not return after cancel")
-	}
-	c.SetReadDeadline(time.Now().Add(5 * time.Second))
-	if _, err := c.Read(rep); err == nil {
-		t.Fatal("client connection still open after the server stopped")
-	}
-	if _, err := net.Dial("tcp", ln.Addr().String()); err == nil {
-		t.Fatal("listener still accepting after the server stopped")
 	}
 }

@@ -146,3 +146,29 @@ func (p *PeerState) set(k, v string) bool {
 	}
 	return true
 }
+
+// Ping asks a user-space mode interface to ping dst once.
+func Ping(dir, name string, dst netip.Addr, seq int) (time.Duration, error) {
+	c, err := net.DialTimeout("unix", SocketPath(dir, name), 2*time.Second)
+	if err != nil {
+		return 0, fmt.Errorf("interface %s: %w", name, err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(5 * time.Second))
+	fmt.Fprintf(c, "ping=1\naddr=%s\nseq=%d\n\n", dst, seq)
+	sc := bufio.NewScanner(c)
+	var rtt time.Duration
+	for sc.Scan() && sc.Text() != "" {
+		k, v, _ := strings.Cut(sc.Text(), "=")
+		switch k {
+		case "rtt_ns":
+			n, _ := strconv.ParseInt(v, 10, 64)
+			rtt = time.Duration(n)
+		case "errno":
+			if v != "0" {
+				return 0, fmt.Errorf("no answer (errno %s)", v)
+			}
+		}
+	}
+	return rtt, sc.Err()
+}

@@ -8,10 +8,13 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/netip"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/tuntap/tuntap/engine"
 )
@@ -57,6 +60,8 @@ type Server struct {
 	// Extra, if set, writes tuntap's own state (drop counters, the MAC
 	// table) as key=value lines for get=tuntap; wg never asks for it.
 	Extra func(w io.Writer)
+	// Ping, if set, answers ping=ADDR (tuntap ping) from the user-space stack.
+	Ping func(ctx context.Context, dst netip.Addr, seq int) (time.Duration, error)
 }
 
 // Serve accepts connections until ctx ends or ln is closed. Each connection
@@ -109,6 +114,8 @@ func (s *Server) serveConn(c io.ReadWriter) {
 			if s.Extra != nil {
 				s.Extra(w)
 			}
+		case "ping=1":
+			opErr = s.ping(r, w)
 		case "set=1":
 			var set *Set
 			set, opErr = ParseSet(r)
@@ -134,4 +141,44 @@ func (s *Server) serveConn(c io.ReadWriter) {
 			return
 		}
 	}
+}
+
+// ping reads "addr=A" and "seq=N" lines and answers rtt_ns=N.
+func (s *Server) ping(r *bufio.Reader, w *bufio.Writer) error {
+	var dst netip.Addr
+	seq := 1
+	for {
+		line, err := r.ReadString('\n')
+		if err != nil {
+			return &Error{Errno: errnoIO, Err: err}
+		}
+		line = strings.TrimSuffix(line, "\n")
+		if line == "" {
+			break
+		}
+		k, v, _ := strings.Cut(line, "=")
+		switch k {
+		case "addr":
+			if dst, err = netip.ParseAddr(v); err != nil {
+				return invalid("ping addr: %v", err)
+			}
+		case "seq":
+			if seq, err = strconv.Atoi(v); err != nil {
+				return invalid("ping seq: %v", err)
+			}
+		default:
+			return invalid("unknown ping key %q", k)
+		}
+	}
+	if s.Ping == nil {
+		return invalid("this interface uses a kernel device: ping it with the system's ping")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	rtt, err := s.Ping(ctx, dst, seq)
+	if err != nil {
+		return &Error{Errno: 110, Err: err} // ETIMEDOUT
+	}
+	fmt.Fprintf(w, "rtt_ns=%d\n", rtt.Nanoseconds())
+	return nil
 }

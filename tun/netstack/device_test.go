@@ -2,12 +2,14 @@ package netstack_test
 
 import (
 	"errors"
+	"net"
 	"net/netip"
 	"testing"
 	"time"
 
 	"github.com/tuntap/tuntap/tun"
 	"github.com/tuntap/tuntap/tun/netstack"
+	nt "github.com/tuntap/tuntap/tun/netstack/netstacktest"
 )
 
 func newStack(t *testing.T) *netstack.Stack {
@@ -135,5 +137,45 @@ func TestConfigValidation(t *testing.T) {
 				s.Close()
 			}
 		})
+	}
+}
+
+// TestCloseEndsConnections: closing the stack fails blocked socket reads
+// promptly, as unplugging a NIC and closing its sockets would.
+func TestCloseEndsConnections(t *testing.T) {
+	near, far := nt.Pair(t)
+	ln, err := far.ListenTCP(netip.AddrPortFrom(netip.Addr{}, 80))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		if c, err := ln.Accept(); err == nil {
+			defer c.Close()
+			c.Read(make([]byte, 1))
+		}
+	}()
+	c, err := near.DialContext(testCtx(t), "tcp", "10.99.0.2:80")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	errc := make(chan error, 1)
+	go func() {
+		_, err := c.Read(make([]byte, 1))
+		errc <- err
+	}()
+	time.Sleep(20 * time.Millisecond)
+	near.Close()
+	select {
+	case err := <-errc:
+		if err == nil {
+			t.Fatal("Read succeeded after stack Close")
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("connection Read still blocked 5s after stack Close")
+	}
+	if _, err := near.DialContext(testCtx(t), "tcp", "10.99.0.2:80"); !errors.Is(err, net.ErrClosed) {
+		t.Fatalf("DialContext after Close: %v, want net.ErrClosed", err)
 	}
 }
