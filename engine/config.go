@@ -7,14 +7,22 @@ import (
 	"time"
 
 	"github.com/tuntap/tuntap/noise"
+	"github.com/tuntap/tuntap/transport"
 )
 
-// setIdentity installs a private key; every peer's handshake is rebuilt for
-// it and old sessions are forgotten, so the new key handshakes at once.
-func (e *Engine) setIdentity(k noise.PrivateKey) {
+// setIdentity installs a private key. Peers keep their handshake state
+// (the replay protection of accepted timestamps) but lose their sessions,
+// so the new key handshakes at once. Setting the key it already has changes
+// nothing, as wg syncconf expects.
+func (e *Engine) setIdentity(k noise.PrivateKey) bool {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	if e.static != nil && e.hasKey.Load() == !k.IsZero() && (k.IsZero() || k.Public().Equal(e.static.Public)) {
+		return false
+	}
 	e.static = noise.NewStatic(k)
+	e.curStatic.Store(e.static)
+	e.hasKey.Store(!k.IsZero())
 	e.cookie = noise.NewCookieChecker(e.static.Public)
 	for pub, p := range e.peers {
 		if pub.Equal(e.static.Public) {
@@ -24,14 +32,21 @@ func (e *Engine) setIdentity(k noise.PrivateKey) {
 		}
 		p.mu.Lock()
 		p.zeroKeysLocked()
-		p.hs, _ = noise.NewHandshake(e.static, pub, p.psk)
+		if p.hs != nil {
+			p.hs.SetLocal(e.static)
+		}
 		p.mu.Unlock()
 	}
+	return true
 }
 
 // SetPrivateKey changes the interface's key under traffic.
 func (e *Engine) SetPrivateKey(k noise.PrivateKey) {
-	e.setIdentity(k)
+	e.cfgMu.Lock()
+	defer e.cfgMu.Unlock()
+	if !e.setIdentity(k) {
+		return
+	}
 	now := e.now()
 	for _, p := range e.Peers() {
 		p.mu.Lock()
@@ -49,15 +64,21 @@ func (e *Engine) PublicKey() noise.PublicKey {
 	return e.static.Public
 }
 
-// PrivateKey is the interface's private key, for the control socket's get.
+// PrivateKey is the interface's private key, for the control socket's get;
+// zero when none was given.
 func (e *Engine) PrivateKey() noise.PrivateKey {
 	e.mu.RLock()
 	defer e.mu.RUnlock()
+	if !e.hasKey.Load() {
+		return noise.PrivateKey{}
+	}
 	return e.static.Private
 }
 
 // SetListenPort moves the transport to another port.
 func (e *Engine) SetListenPort(port uint16) error {
+	e.cfgMu.Lock()
+	defer e.cfgMu.Unlock()
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if port == e.port && port != 0 {
@@ -66,11 +87,29 @@ func (e *Engine) SetListenPort(port uint16) error {
 	return e.bind(port)
 }
 
-// SetFwmark records the fwmark (reported by get; sockets are not marked yet).
-func (e *Engine) SetFwmark(m uint32) {
+// SetFwmark marks the transport's socket (SO_MARK) so that policy routing
+// can keep the tunnel's own datagrams out of the tunnel; a later rebind
+// keeps it. A transport that cannot be marked (a test fake) only records it.
+func (e *Engine) SetFwmark(m uint32) error {
+	e.cfgMu.Lock()
+	defer e.cfgMu.Unlock()
 	e.mu.Lock()
+	defer e.mu.Unlock()
+	if err := markTransport(e.transport(), m); err != nil {
+		return err
+	}
 	e.fwmark = m
-	e.mu.Unlock()
+	return nil
+}
+
+// marker is a transport whose socket takes a firewall mark.
+type marker interface{ SetMark(uint32) error }
+
+func markTransport(t transport.Transport, m uint32) error {
+	if mt, ok := t.(marker); ok {
+		return mt.SetMark(m)
+	}
+	return nil
 }
 
 // Fwmark returns the recorded fwmark.
@@ -112,6 +151,8 @@ func (e *Engine) Peers() []*Peer {
 // UpsertPeer creates the peer if needed and applies the change. Other peers'
 // traffic is not disturbed.
 func (e *Engine) UpsertPeer(pub noise.PublicKey, c PeerConfig) (*Peer, error) {
+	e.cfgMu.Lock()
+	defer e.cfgMu.Unlock()
 	e.mu.Lock()
 	p := e.peers[pub]
 	if p == nil {
@@ -159,6 +200,8 @@ func (e *Engine) UpsertPeer(pub noise.PublicKey, c PeerConfig) (*Peer, error) {
 
 // RemovePeer removes a peer and forgets its keys.
 func (e *Engine) RemovePeer(pub noise.PublicKey) {
+	e.cfgMu.Lock()
+	defer e.cfgMu.Unlock()
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if p := e.peers[pub]; p != nil {
@@ -168,6 +211,8 @@ func (e *Engine) RemovePeer(pub noise.PublicKey) {
 
 // RemoveAllPeers removes every peer.
 func (e *Engine) RemoveAllPeers() {
+	e.cfgMu.Lock()
+	defer e.cfgMu.Unlock()
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	for _, p := range e.peers {

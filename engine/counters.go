@@ -25,6 +25,9 @@ const (
 	DropTooBig                      // packet larger than the tunnel can carry
 	DropSwitch                      // refused by the layer-2 switch (spoofed source MAC)
 	DropSendFailed                  // the transport refused the datagram
+	DropRoutingLoop                 // the engine's own datagram came back from the device
+	DropDeviceWrite                 // the device refused a decrypted packet
+	DropUnreachable                 // waited for a handshake that never completed
 	dropCount
 )
 
@@ -32,7 +35,8 @@ var dropNames = [dropCount]string{
 	"malformed", "unknown_index", "decrypt", "replay", "too_old", "key_expired",
 	"no_route", "bad_source", "bad_inner", "no_endpoint", "staged_full",
 	"handshake_queue_full", "bad_mac1", "rate_limited", "handshake_failed",
-	"too_big", "switch_refused", "send_failed",
+	"too_big", "switch_refused", "send_failed", "routing_loop",
+	"device_write_failed", "peer_unreachable",
 }
 
 func (d Drop) String() string {

@@ -78,6 +78,14 @@ type Engine struct {
 	closeOnce  sync.Once
 	wg         sync.WaitGroup
 	modeWarned atomic.Bool
+	// cfgMu serialises configuration changes (control socket clients run
+	// concurrently), so that one change sees the previous one whole.
+	cfgMu sync.Mutex
+	// hasKey: a private key was given (a zero key clamps to a valid one,
+	// so the static key itself cannot tell).
+	hasKey     atomic.Bool
+	curStatic  atomic.Pointer[noise.Static]
+	loopWarned atomic.Bool // the routing-loop warning was logged
 }
 
 type trHolder struct{ t transport.Transport }
@@ -152,6 +160,16 @@ func (e *Engine) bind(port uint16) error {
 	t, err := e.listen(port)
 	if err != nil {
 		return fmt.Errorf("listen on UDP port %d: %w", port, err)
+	}
+	if e.fwmark != 0 {
+		if err := markTransport(t, e.fwmark); err != nil {
+			t.Close()
+			return err
+		}
+	}
+	if e.isClosed() {
+		t.Close()
+		return net.ErrClosed
 	}
 	old := e.tr.Swap(&trHolder{t})
 	e.port = t.Port()

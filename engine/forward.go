@@ -62,6 +62,9 @@ func (r *Routed) Outbound(pkt []byte, _ time.Time, dst []*Peer) ([]*Peer, Drop) 
 	if !ok || p == nil {
 		return dst, DropNoRoute
 	}
+	if p.e.loopsBack(pkt, p) {
+		return dst, DropRoutingLoop
+	}
 	return append(dst, p), noDrop
 }
 

@@ -74,7 +74,7 @@ func (e *Engine) handleHandshake(msg []byte, src netip.AddrPort) {
 	now := e.now()
 	typ, _ := noise.MessageType(msg)
 	e.mu.RLock()
-	cookie, keyless := e.cookie, e.static.Private.IsZero()
+	cookie, keyless := e.cookie, !e.hasKey.Load()
 	e.mu.RUnlock()
 	if keyless {
 		// No private key yet (wireguard-go mode before wg setconf).
@@ -137,7 +137,8 @@ func (e *Engine) handleInitiation(msg []byte, src netip.AddrPort, now time.Time)
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.hs == nil || p.hs.AcceptInitiation(in, now) != nil {
+	// The key may have changed while the initiation was being decrypted.
+	if e.curStatic.Load() != static || p.hs == nil || p.hs.AcceptInitiation(in, now) != nil {
 		e.Counters.drop(DropHandshakeFailed)
 		return
 	}
@@ -151,8 +152,7 @@ func (e *Engine) handleInitiation(msg []byte, src netip.AddrPort, now time.Time)
 	p.cookieGen.AddMACs(resp, now)
 	s := newSession(p, kp)
 	if p.next != nil {
-		e.indexes.remove(p.next.kp.LocalIndex)
-		p.next.kp.Zero()
+		p.next.retire(&e.indexes)
 	}
 	p.next = s
 	e.indexes.setSession(idx, s)
@@ -191,6 +191,12 @@ func (e *Engine) handleResponse(msg []byte, src netip.AddrPort, now time.Time) {
 	p.hsIndex = 0
 	e.indexes.setSession(kp.LocalIndex, s)
 	p.installSessionLocked(s)
+	if p.next != nil {
+		// An unconfirmed responder session from crossed handshakes would
+		// later push this newer one aside: drop it.
+		p.next.retire(&e.indexes)
+		p.next = nil
+	}
 	p.lastHandshake.Store(now.UnixNano())
 	p.timers.handshakeDone(now)
 	p.SetEndpoint(src)

@@ -59,20 +59,27 @@ func (p *Peer) SetEndpoint(ep netip.AddrPort) {
 	p.ep.Store(moved)
 }
 
-// zeroKeys forgets every session and pending handshake. Called with or
-// without p.mu? With: callers hold p.mu, except Close.
+// zeroKeysLocked forgets every session and the handshake in progress.
 func (p *Peer) zeroKeysLocked() {
 	for _, s := range []*session{p.cur.Load(), p.prev, p.next} {
 		if s != nil {
-			p.e.indexes.remove(s.kp.LocalIndex)
-			s.kp.Zero()
+			s.retire(&p.e.indexes)
 		}
 	}
 	p.cur.Store(nil)
 	p.prev, p.next = nil, nil
+	p.abandonHandshakeLocked()
+}
+
+// abandonHandshakeLocked drops our outstanding initiation and wipes its
+// secrets (paper 6.3).
+func (p *Peer) abandonHandshakeLocked() {
 	if p.hsIndex != 0 {
 		p.e.indexes.remove(p.hsIndex)
 		p.hsIndex = 0
+	}
+	if p.hs != nil {
+		p.hs.Reset()
 	}
 }
 
@@ -87,8 +94,7 @@ func (p *Peer) zeroKeys() {
 func (p *Peer) installSessionLocked(s *session) {
 	old := p.cur.Swap(s)
 	if p.prev != nil && p.prev != old {
-		p.e.indexes.remove(p.prev.kp.LocalIndex)
-		p.prev.kp.Zero()
+		p.prev.retire(&p.e.indexes)
 	}
 	p.prev = old
 }
@@ -110,7 +116,7 @@ func (p *Peer) initiateLocked(now time.Time, force bool) {
 	if p.timers.handshaking() && !force {
 		return
 	}
-	if p.hs == nil {
+	if p.hs == nil || !p.e.hasKey.Load() {
 		return
 	}
 	if p.hsIndex != 0 {
@@ -154,11 +160,9 @@ func (p *Peer) tick(now time.Time) {
 		p.zeroKeysLocked()
 	}
 	if a&actGiveUp != 0 {
+		p.e.Counters.drops[DropUnreachable].Add(uint64(len(p.staged)))
 		p.staged = nil
-		if p.hsIndex != 0 {
-			p.e.indexes.remove(p.hsIndex)
-			p.hsIndex = 0
-		}
+		p.abandonHandshakeLocked()
 	}
 	if a&actInitiate != 0 {
 		p.initiateLocked(now, true)
@@ -205,7 +209,8 @@ func (p *Peer) flushStagedLocked(now time.Time) {
 	for _, pkt := range p.staged {
 		ctr, ok := s.nextCounter(now)
 		if !ok {
-			break
+			p.e.Counters.drop(DropKeyExpired)
+			continue
 		}
 		buf := make([]byte, noise.MessageTransportHeaderSize+o+len(pkt)+2*noise.TagSize)
 		p.e.fwd.PutHeader(buf[noise.MessageTransportHeaderSize:], len(pkt))
@@ -226,6 +231,7 @@ type Stats struct {
 	RxBytes, TxBytes    uint64
 	PersistentKeepalive time.Duration
 	HasPresharedKey     bool
+	PresharedKey        noise.PresharedKey // for the control socket's get only
 }
 
 func (p *Peer) stats() Stats {
@@ -238,17 +244,10 @@ func (p *Peer) stats() Stats {
 		TxBytes:             p.txBytes.Load(),
 		PersistentKeepalive: p.timers.persistentKeepalive,
 		HasPresharedKey:     !p.psk.IsZero(),
+		PresharedKey:        p.psk,
 	}
 	if ns := p.lastHandshake.Load(); ns != 0 {
 		st.LastHandshake = time.Unix(0, ns)
 	}
 	return st
-}
-
-// PresharedKey is the peer's preshared key (zero if none), for the control
-// socket's get only.
-func (p *Peer) PresharedKey() noise.PresharedKey {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.psk
 }

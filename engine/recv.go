@@ -47,7 +47,14 @@ func (e *Engine) readTransport(t transport.Transport) {
 			if isClosedErr(err) || e.isClosed() {
 				return
 			}
-			e.log.Warn("receive", "err", err)
+			// Transient (ICMP errors surface here); back off so a persistent
+			// one cannot spin a core or flood the log.
+			e.log.Debug("receive", "err", err)
+			select {
+			case <-e.closed:
+				return
+			case <-time.After(time.Millisecond):
+			}
 			continue
 		}
 		now := e.now()
@@ -67,6 +74,7 @@ func (e *Engine) readTransport(t transport.Transport) {
 		}
 		if len(ib.write) > 0 {
 			if _, err := e.devs[0].Write(ib.write, tun.Headroom); err != nil && !isClosedErr(err) {
+				e.Counters.drops[DropDeviceWrite].Add(uint64(len(ib.write)))
 				e.log.Debug("write to device", "err", err)
 			}
 			ib.write = ib.write[:0]
@@ -152,8 +160,13 @@ func (p *Peer) received(s *session, src netip.AddrPort, n int, keepalive bool, n
 	p.rxBytes.Add(uint64(n))
 	p.mu.Lock()
 	if p.next == s {
+		// The initiator used the session: it is confirmed, and what waited
+		// for it can go.
 		p.next = nil
 		p.installSessionLocked(s)
+		if len(p.staged) > 0 {
+			p.flushStagedLocked(now)
+		}
 	}
 	if keepalive {
 		p.timers.anyReceived()

@@ -16,6 +16,11 @@ type session struct {
 	peer    *Peer
 	created time.Time
 	sendCtr atomic.Uint64
+	// dead marks a retired session. Its AEADs stay intact: the data path
+	// may hold the session a moment longer, and x/crypto keeps its own copy
+	// of the key that cannot be wiped anyway; dropping every reference is
+	// what forgets it.
+	dead atomic.Bool
 
 	mu     sync.Mutex
 	replay replay.Filter
@@ -28,7 +33,7 @@ func newSession(p *Peer, kp *noise.Keypair) *session {
 // nextCounter reserves a send counter, or reports that the session may send
 // no more.
 func (s *session) nextCounter(now time.Time) (uint64, bool) {
-	if now.Sub(s.created) >= noise.RejectAfterTime {
+	if s.dead.Load() || now.Sub(s.created) >= noise.RejectAfterTime {
 		return 0, false
 	}
 	c := s.sendCtr.Add(1) - 1
@@ -51,5 +56,11 @@ func (s *session) needsRekeyOnReceive(now time.Time) bool {
 }
 
 func (s *session) expired(now time.Time) bool {
-	return now.Sub(s.created) >= noise.RejectAfterTime
+	return s.dead.Load() || now.Sub(s.created) >= noise.RejectAfterTime
+}
+
+// retire takes the session out of use and out of the index table.
+func (s *session) retire(idx *indexTable) {
+	s.dead.Store(true)
+	idx.remove(s.kp.LocalIndex)
 }

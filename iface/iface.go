@@ -10,10 +10,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
-	"net/netip"
 	"os"
 	"os/exec"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -69,9 +67,9 @@ type Interface struct {
 	srv     *uapi.Server
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup
-	routes  []netip.Prefix
-	table   int
+	rt      routing // routes, rules and DNS added, for Close
 	closed  sync.Once
+	up      bool // Up completed: Close runs the down hooks only then, as wg-quick
 }
 
 // Up opens and configures the interface. On error everything done so far
@@ -101,11 +99,11 @@ func Up(opts Options) (_ *Interface, err error) {
 	}
 	mtu := cfg.Interface.MTU
 	if mtu == 0 {
-		mtu = DefaultMTU
+		mtu = i.autoMTU()
 		if cfg.Interface.Mode == "tap" {
 			// Room for the Ethernet header, a VLAN tag and our framing, so
 			// full frames still fit the same outer packet as tun mode.
-			mtu = DefaultMTU - engine.TAPOverhead
+			mtu -= engine.TAPOverhead
 		}
 	}
 	kind := tun.TUN
@@ -116,7 +114,7 @@ func Up(opts Options) (_ *Interface, err error) {
 	if !opts.Userspace {
 		dev, err = i.openDevice(opts, kind, mtu)
 		if err != nil && (opts.NoFallback || opts.Config == nil || !fallbackWorthy(err)) {
-			return nil, err
+			return nil, withDiagnosis(err)
 		}
 		if err != nil {
 			i.explainFallback(err)
@@ -145,6 +143,11 @@ func Up(opts Options) (_ *Interface, err error) {
 		return nil, err
 	}
 	i.eng = eng
+	if m := cfg.Interface.FwMark; m != 0 {
+		if err := eng.SetFwmark(m); err != nil {
+			return nil, err
+		}
+	}
 	if err := i.addPeers(); err != nil {
 		return nil, err
 	}
@@ -185,6 +188,7 @@ func Up(opts Options) (_ *Interface, err error) {
 	}
 	log.Info("interface up", "if", i.name, "mode", kind, "userspace", i.stack != nil, "port", eng.Port(), "public_key", eng.PublicKey(),
 		"peers", len(cfg.Peers), "socket", i.sock)
+	i.up = true
 	return i, nil
 }
 
@@ -284,52 +288,10 @@ func (i *Interface) configure(mtu int) error {
 			return err
 		}
 	}
+	if err := i.setDNS(); err != nil {
+		return err
+	}
 	return i.addRoutes()
-}
-
-func (i *Interface) addRoutes() error {
-	tbl := i.cfg.Interface.Table
-	if tbl == "off" || i.cfg.Interface.Mode == "tap" {
-		return nil
-	}
-	if tbl != "" && tbl != "auto" {
-		n, err := strconv.Atoi(tbl)
-		if err != nil {
-			return fmt.Errorf("%s: Table %q is not a number, auto or off", i.cfg.Path, tbl)
-		}
-		i.table = n
-	}
-	seen := map[netip.Prefix]bool{}
-	for _, p := range i.cfg.Peers {
-		for _, pf := range p.AllowedIPs {
-			pf = pf.Masked()
-			if seen[pf] || i.coveredByAddress(pf) {
-				continue
-			}
-			seen[pf] = true
-			if pf.Bits() == 0 && i.table == 0 {
-				// A default route through the tunnel needs policy routing so
-				// the tunnel's own packets still leave by the old route.
-				i.log.Warn("default route through the tunnel is not installed automatically yet; add it with Table and your own rules", "prefix", pf)
-				continue
-			}
-			if err := netcfg.AddRoute(i.name, pf, i.table); err != nil {
-				return err
-			}
-			i.routes = append(i.routes, pf)
-		}
-	}
-	return nil
-}
-
-// coveredByAddress: the kernel already routes an address's own subnet.
-func (i *Interface) coveredByAddress(pf netip.Prefix) bool {
-	for _, a := range i.cfg.Interface.Addresses {
-		if a.Masked() == pf {
-			return true
-		}
-	}
-	return false
 }
 
 // hooks runs PreUp/PostUp/PreDown/PostDown commands with bash, %i being the
@@ -352,7 +314,7 @@ func (i *Interface) hooks(cmds []string, what string) error {
 func (i *Interface) Close() error {
 	var errs []error
 	i.closed.Do(func() {
-		if i.eng != nil {
+		if i.up {
 			if err := i.hooks(i.cfg.Interface.PreDown, "PreDown"); err != nil {
 				errs = append(errs, err)
 			}
@@ -360,14 +322,16 @@ func (i *Interface) Close() error {
 		if i.cancel != nil {
 			i.cancel()
 		}
+		if i.ln != nil {
+			i.ln.Close() // Serve may never have started
+		}
 		i.wg.Wait()
 		if i.proxies != nil {
 			i.proxies.Stop()
 			i.proxies.Wait()
 		}
-		for _, r := range i.routes {
-			netcfg.DelRoute(i.name, r, i.table)
-		}
+		i.removeRoutes()
+		i.unsetDNS()
 		switch {
 		case i.eng != nil:
 			i.eng.Close() // closes the device too
@@ -379,7 +343,7 @@ func (i *Interface) Close() error {
 		if i.sock != "" {
 			os.Remove(i.sock)
 		}
-		if i.eng != nil {
+		if i.up {
 			if err := i.hooks(i.cfg.Interface.PostDown, "PostDown"); err != nil {
 				errs = append(errs, err)
 			}

@@ -34,6 +34,16 @@ func fallbackWorthy(err error) bool {
 		errors.Is(err, tun.ErrNotPermitted) || errors.Is(err, tun.ErrNotSupported)
 }
 
+// withDiagnosis adds what `tuntap check` would say to an error that means no
+// TUN device can be had here, so that --no-fallback fails with the cause
+// and the fix, not only the errno.
+func withDiagnosis(err error) error {
+	if !fallbackWorthy(err) {
+		return err
+	}
+	return fmt.Errorf("%w; diagnosis: %s", err, diagnose.Explain(err).Short())
+}
+
 // openUserspace makes the user-space stack the interface's device.
 func (i *Interface) openUserspace(mtu int) (tun.Device, error) {
 	if i.cfg.Interface.Mode == config.ModeTAP {

@@ -84,6 +84,14 @@ func (h *Handshake) setLocal(local *Static) error {
 func (h *Handshake) Remote() PublicKey { return h.remote }
 
 // reset forgets the handshake in progress and wipes its secrets.
+// Reset forgets a handshake in progress and wipes its secrets (ephemeral,
+// chaining key, hash); the replay state of accepted timestamps is kept.
+func (h *Handshake) Reset() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.reset()
+}
+
 func (h *Handshake) reset() {
 	h.state = stateZero
 	wipe(h.hash[:])

@@ -63,8 +63,7 @@ func writeGet(w *bufio.Writer, e *engine.Engine) {
 	for _, p := range e.Snapshot() {
 		fmt.Fprintf(w, "public_key=%s\n", p.PublicKey.Hex())
 		if p.HasPresharedKey {
-			psk := e.Peer(p.PublicKey).PresharedKey()
-			fmt.Fprintf(w, "preshared_key=%s\n", psk.Hex())
+			fmt.Fprintf(w, "preshared_key=%s\n", p.PresharedKey.Hex())
 		}
 		fmt.Fprintf(w, "protocol_version=1\n")
 		if p.Endpoint.IsValid() {
