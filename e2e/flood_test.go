@@ -145,8 +145,12 @@ func TestHandshakeFlood(t *testing.T) {
 	if recv < sent-1 {
 		t.Errorf("pings during the flood: %d of %d answered", recv, sent)
 	}
-	if maxRSS-rss0 > 50<<10 {
-		t.Errorf("responder RSS grew by %d kB under the flood (limit 50 MB)", maxRSS-rss0)
+	limit := 50 << 10
+	if raceBuild() {
+		limit *= 3 // the race detector's shadow memory grows with the heap
+	}
+	if maxRSS-rss0 > limit {
+		t.Errorf("responder RSS grew by %d kB under the flood (limit %d kB)", maxRSS-rss0, limit)
 	}
 	ctr := p.nb.show(t).Counters
 	t.Logf("responder counters: %v", ctr)

@@ -128,11 +128,14 @@ func addSecondPeer(t *testing.T, p *pair) {
 	wc := startWireguardGo(t, c, uniqueName("wg"), kc, wgPort, "10.71.0.3/24", "fd71::3/64")
 	wgSetPeer(t, c, wc.name, p.ka.pub, "", "10.71.0.1/32", "fd71::1/128")
 
-	type series struct{ sent, recv int }
+	type series struct {
+		sent, recv int
+		err        error
+	}
 	done := make(chan series, 1)
 	go func() {
-		s, r := pingSeries(t, p.a, "10.71.0.2", 30, "0.2", 56)
-		done <- series{s, r}
+		s, r, err := pingCount(p.a, "10.71.0.2", 30, "0.2", 56)
+		done <- series{s, r, err}
 	}()
 	time.Sleep(2 * time.Second)
 	wgSetPeer(t, p.a, p.tt.name, kc.pub, "192.168.72.2:51821", "10.71.0.3/32", "fd71::3/128")
@@ -140,6 +143,9 @@ func addSecondPeer(t *testing.T, p *pair) {
 	mustPing(t, p.a, "fd71::3", 10*time.Second)
 	mustPing(t, c, "10.71.0.1", 10*time.Second)
 	s := <-done
+	if s.err != nil {
+		t.Fatal(s.err)
+	}
 	if s.sent != 30 || s.recv != s.sent {
 		t.Errorf("ping series to the first peer while adding the second: %d sent, %d received", s.sent, s.recv)
 	}

@@ -38,7 +38,7 @@ func TestMain(m *testing.M) {
 	}
 	tuntapBin = filepath.Join(dir, "tuntap")
 	args := []string{"build", "-o", tuntapBin}
-	if os.Getenv("TUNTAP_E2E_RACE") == "1" {
+	if raceBuild() {
 		args = append(args, "-race")
 	}
 	args = append(args, "github.com/tuntap/tuntap/cmd/tuntap")
@@ -73,3 +73,6 @@ func wireguardGo(t testing.TB) string {
 	}
 	return testenv.RequireTool(t, "wireguard")
 }
+
+// raceBuild reports whether the tuntap binary is built with -race.
+func raceBuild() bool { return os.Getenv("TUNTAP_E2E_RACE") == "1" }

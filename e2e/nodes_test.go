@@ -117,6 +117,7 @@ func (n *ttNode) start(t *testing.T) {
 	n.starts++
 	label := fmt.Sprintf("tuntap-%s-%d", n.name, n.starts)
 	n.proc = startProc(t, n.ns, label, nil, tuntap(t), "up", "--log-level", "debug", "--socket-dir", n.sockDir, n.conf)
+	n.proc.clean = true
 	waitSocket(t, n.proc, n.sock())
 }
 

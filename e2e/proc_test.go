@@ -26,6 +26,10 @@ type proc struct {
 	log  string
 	done chan struct{}
 	err  error // valid after done is closed
+	// clean: the program must exit 0 on SIGTERM (checked at cleanup unless
+	// the test killed it on purpose).
+	clean  bool
+	killed bool
 }
 
 var nameSeq atomic.Int64
@@ -59,12 +63,28 @@ func startProc(t *testing.T, ns *netns.NS, label string, env []string, name stri
 		close(p.done)
 	}()
 	t.Cleanup(func() {
-		p.stop(5 * time.Second)
+		err := p.stop(5 * time.Second)
+		if p.clean && !p.killed && err != nil {
+			t.Errorf("%s did not exit cleanly on SIGTERM: %v", p.name, err)
+		}
+		p.checkLog(t)
 		if t.Failed() {
 			p.dump(t)
 		}
 	})
 	return p
+}
+
+// checkLog fails the test if the program's log shows a crash or a data race
+// (the binary is built with -race when TUNTAP_E2E_RACE=1).
+func (p *proc) checkLog(t *testing.T) {
+	t.Helper()
+	b, _ := os.ReadFile(p.log)
+	for _, bad := range []string{"WARNING: DATA RACE", "panic: ", "fatal error: "} {
+		if strings.Contains(string(b), bad) {
+			t.Errorf("%s log shows %q", p.name, strings.TrimSpace(bad))
+		}
+	}
 }
 
 // pid is the program's own pid: ip netns exec execs it without forking.
@@ -96,6 +116,7 @@ func (p *proc) stop(grace time.Duration) error {
 
 // kill ends the program at once, as a crash would.
 func (p *proc) kill() {
+	p.killed = true
 	p.cmd.Process.Kill()
 	<-p.done
 }

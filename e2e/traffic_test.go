@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/binary"
+	"fmt"
 	"io"
 	"net"
 	"regexp"
@@ -38,18 +39,28 @@ func mustPing(t testing.TB, ns *netns.NS, addr string, d time.Duration) {
 
 var pingStats = regexp.MustCompile(`(\d+) packets transmitted, (\d+) received`)
 
-// pingSeries runs ping -c count -i interval and returns sent and received.
+// pingSeries runs ping -c count -i interval -s size and returns sent and
+// received, failing the test if ping printed no statistics.
 func pingSeries(t testing.TB, ns *netns.NS, addr string, count int, interval string, size int) (int, int) {
 	t.Helper()
+	sent, recv, err := pingCount(ns, addr, count, interval, size)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sent, recv
+}
+
+// pingCount is pingSeries for goroutines other than the test's.
+func pingCount(ns *netns.NS, addr string, count int, interval string, size int) (int, int, error) {
 	out, _ := ns.Run("ping", "-n", "-q", "-c", strconv.Itoa(count), "-i", interval, "-s", strconv.Itoa(size),
 		"-w", strconv.Itoa(count+10), addr)
 	m := pingStats.FindStringSubmatch(out)
 	if m == nil {
-		t.Fatalf("ping %s: no statistics in output:\n%s", addr, out)
+		return 0, 0, fmt.Errorf("ping %s: no statistics in output:\n%s", addr, out)
 	}
 	sent, _ := strconv.Atoi(m[1])
 	recv, _ := strconv.Atoi(m[2])
-	return sent, recv
+	return sent, recv, nil
 }
 
 // transfer is one TCP stream of a known size whose SHA-256 both ends compute.

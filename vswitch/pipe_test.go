@@ -71,7 +71,7 @@ func TestPipeDropsAndCountsNeverTruncates(t *testing.T) {
 	if a.TooBig.Load() != 1 || a.Dropped.Load() != 1 {
 		t.Fatalf("too big %d, dropped %d; want 1 and 1 (depth 2)", a.TooBig.Load(), a.Dropped.Load())
 	}
-	bufs := [][]byte{make([]byte, 200), make([]byte, 200), make([]byte, 200)}
+	bufs := [][]byte{make([]byte, 200), make([]byte, 200), make([]byte, 200)} // 168 usable each
 	sizes := make([]int, 3)
 	n, err := p.B().Read(bufs, sizes, tun.Headroom)
 	if err != nil || n != 2 || sizes[0] != 100 || sizes[1] != 100 {
@@ -79,7 +79,7 @@ func TestPipeDropsAndCountsNeverTruncates(t *testing.T) {
 	}
 	// A reader with buffers too small loses the frame rather than a part.
 	a.Write([][]byte{withHeadroom(make([]byte, 150)), small}, tun.Headroom)
-	n, err = p.B().Read([][]byte{make([]byte, 100), make([]byte, 200)}, sizes, tun.Headroom)
+	n, err = p.B().Read([][]byte{make([]byte, tun.Headroom+120), make([]byte, 200)}, sizes, tun.Headroom)
 	if err != nil || n != 1 || sizes[0] != 100 || p.B().TooBig.Load() != 1 {
 		t.Fatalf("read = %d %v sizes %v too big %d; want the small frame only, one counted", n, err, sizes, p.B().TooBig.Load())
 	}

@@ -18,13 +18,17 @@ type station struct {
 	port *Port
 }
 
-func newRig(t testing.TB, n int) (*Switch, []*station) {
+func newRig(t testing.TB, n int, mtus ...int) (*Switch, []*station) {
 	t.Helper()
 	s := New(Config{})
 	t.Cleanup(func() { s.Close() })
 	var st []*station
 	for i := range n {
-		p, err := NewPipe(fmt.Sprintf("port%d", i), fmt.Sprintf("vm%d", i), 1500, 64)
+		mtu := 1500
+		if i < len(mtus) {
+			mtu = mtus[i]
+		}
+		p, err := NewPipe(fmt.Sprintf("port%d", i), fmt.Sprintf("vm%d", i), mtu, 64)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -117,7 +121,7 @@ func TestSwitchBroadcastNeverReturnsToSource(t *testing.T) {
 }
 
 func TestSwitchDropsAndCounts(t *testing.T) {
-	s, st := newRig(t, 2)
+	s, st := newRig(t, 2, 1500, 1000)
 	tests := []struct {
 		name  string
 		frame []byte
@@ -126,7 +130,7 @@ func TestSwitchDropsAndCounts(t *testing.T) {
 		{"short", []byte{1, 2, 3}, func(c Counters) bool { return c.Malformed == 1 }},
 		{"group source", (&station{mac: bcast}).frame(st[1].mac, "x"), func(c Counters) bool { return c.Refused == 1 }},
 		{"zero source", (&station{}).frame(st[1].mac, "x"), func(c Counters) bool { return c.Refused == 2 }},
-		{"too big", st[0].frame(bcast, string(make([]byte, 1600))), func(c Counters) bool { return c.TooBig == 1 }},
+		{"too big for the other port", st[0].frame(bcast, string(make([]byte, 1200))), func(c Counters) bool { return c.TooBig == 1 }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
