@@ -1,6 +1,10 @@
 package engine
 
-import "sync/atomic"
+import (
+	"sync/atomic"
+
+	"github.com/tuntap/tuntap/tun"
+)
 
 // Drop reasons. Every packet the engine refuses is counted under one of them,
 // so that `tuntap show` can say why traffic is missing.
@@ -59,6 +63,22 @@ func (c *Counters) drop(d Drop) { c.drops[d].Add(1) }
 
 // Get returns the count for one reason.
 func (c *Counters) Get(d Drop) uint64 { return c.drops[d].Load() }
+
+// Drops returns every non-zero drop counter by name, the device's own drops
+// (tun.DropReporter) included.
+func (e *Engine) Drops() map[string]uint64 {
+	m := e.Counters.Map()
+	for _, d := range e.devs {
+		if r, ok := d.(tun.DropReporter); ok {
+			for k, v := range r.Drops() {
+				if v != 0 {
+					m[k] += v
+				}
+			}
+		}
+	}
+	return m
+}
 
 // Map returns every non-zero counter by name.
 func (c *Counters) Map() map[string]uint64 {

@@ -40,6 +40,7 @@ func (e *Engine) readTransport(t transport.Transport) {
 	}
 	sizes := make([]int, bs)
 	eps := make([]netip.AddrPort, bs)
+	trustChecksums(e.devs)
 	ib := &inBatch{write: make([][]byte, 0, bs)}
 	for {
 		n, err := t.Recv(views, sizes, eps)
@@ -78,6 +79,22 @@ func (e *Engine) readTransport(t transport.Transport) {
 				e.log.Debug("write to device", "err", err)
 			}
 			ib.write = ib.write[:0]
+		}
+	}
+}
+
+// checksumTruster is a device that can skip verifying the TCP checksums of
+// the segments it merges (tun.Offload).
+type checksumTruster interface{ TrustChecksums(on bool) }
+
+// trustChecksums tells the devices that what the engine writes passed the
+// AEAD: its bytes are the ones the peer sent, so re-checking their
+// checksums on the way to the kernel buys nothing (kernel WireGuard marks
+// them CHECKSUM_UNNECESSARY for the same reason).
+func trustChecksums(devs []tun.Device) {
+	for _, d := range devs {
+		if t, ok := d.(checksumTruster); ok {
+			t.TrustChecksums(true)
 		}
 	}
 }

@@ -17,14 +17,24 @@ const maxOpenScan = 8
 // headers but for lengths, IPv4 id, sequence number, PSH and checksums), are
 // in sequence (TCP seq contiguous, IPv4 id +1), carry only ACK (PSH allowed
 // on the last), all have the payload size of the first except a shorter
-// last one, have valid checksums, and fit in 64 KB. IPv4 options, IPv6
-// extension headers and IP fragments are left alone. The merge is exact:
+// last one, have valid checksums (unless TrustChecksums), and fit in 64 KB.
+// IPv4 options, IPv6 extension headers and IP fragments are left alone. The merge is exact:
 // Split of a merged packet gives back the original segments byte for byte.
 // UDP is not merged (USO on write is left for later).
 type Coalescer struct {
-	groups []group
-	out    [][]byte
+	groups  []group
+	out     [][]byte
+	trusted bool
 }
+
+// TrustChecksums makes Coalesce merge segments without verifying their TCP
+// checksums, for packets whose integrity something stronger vouches for: a
+// tunnel's AEAD tag proves the bytes are the ones the peer sent, which is
+// all the checksum would test. The Linux kernel's WireGuard marks decrypted
+// packets CHECKSUM_UNNECESSARY for the same reason. It saves a pass over
+// every merged byte; unmerged packets still reach the kernel unverified and
+// are checked there.
+func (c *Coalescer) TrustChecksums(on bool) { c.trusted = on }
 
 // NewCoalescer returns a Coalescer with room for batches of batchSize
 // packets, so that even the first call allocates nothing.
@@ -84,7 +94,7 @@ func (c *Coalescer) Coalesce(bufs [][]byte, offset int, l2 bool) (out [][]byte) 
 
 func (c *Coalescer) add(bufs [][]byte, i, offset int, l2 bool) {
 	pkt := bufs[i][offset:]
-	seg, ok := parseSegment(pkt, l2)
+	seg, ok := parseSegment(pkt, l2, !c.trusted)
 	if !ok {
 		c.groups = append(c.groups, group{idx: i, length: len(pkt)})
 		return

@@ -172,3 +172,25 @@ func TestCoalesceAllocatesNothing(t *testing.T) {
 		t.Fatalf("%v allocations per Coalesce", allocs)
 	}
 }
+
+// A trusting Coalescer (the tunnel authenticated the bytes) merges a segment
+// whose checksum is wrong; the untrusting one keeps it apart (above).
+func TestCoalesceTrustedChecksums(t *testing.T) {
+	pkts := flow(pktSpec{seq: 1, id: 7, flags: tcpFlagACK}, 3, 1000, 1000)
+	pkts[1][50] ^= 0xff // payload byte: the TCP checksum no longer matches
+	var c Coalescer
+	c.TrustChecksums(true)
+	out := c.Coalesce(batch(pkts...), testOffset, false)
+	if len(out) != 1 {
+		t.Fatalf("got %d packets, want 1 (checksums trusted)", len(out))
+	}
+	got := undo(t, out, false)
+	if len(got) != len(pkts) {
+		t.Fatalf("split gives %d segments, want %d", len(got), len(pkts))
+	}
+	for i := range pkts {
+		if !bytes.Equal(got[i][40:], pkts[i][40:]) {
+			t.Fatalf("segment %d: payload changed by the merge", i)
+		}
+	}
+}

@@ -6,8 +6,8 @@ import (
 )
 
 // parseSegment says whether pkt is a TCP segment Coalesce may merge, and
-// what it needs to know about it.
-func parseSegment(pkt []byte, l2 bool) (segInfo, bool) {
+// what it needs to know about it. verify checks the TCP checksum.
+func parseSegment(pkt []byte, l2, verify bool) (segInfo, bool) {
 	var s segInfo
 	lo, err := parseLayout(pkt, l2, protoTCP, 0)
 	if err != nil {
@@ -30,8 +30,7 @@ func parseSegment(pkt []byte, l2 bool) (segInfo, bool) {
 	if flags&^tcpFlagPSH != tcpFlagACK || len(pkt) == lo.payload {
 		return s, false
 	}
-	src, dst := lo.addrs(pkt)
-	if Checksum(tcp, uint64(PseudoHeaderChecksum(protoTCP, src, dst, uint16(len(tcp))))) != 0xffff {
+	if verify && !validL4Checksum(pkt, tcp, &lo) {
 		return s, false
 	}
 	s.lo = lo
@@ -59,4 +58,9 @@ func sameFlow(a, b []byte, lo *layout) bool {
 	ta, tb := a[lo.l4:lo.payload], b[lo.l4:lo.payload]
 	return bytes.Equal(ta[:4], tb[:4]) && bytes.Equal(ta[8:13], tb[8:13]) &&
 		bytes.Equal(ta[14:16], tb[14:16]) && bytes.Equal(ta[18:], tb[18:])
+}
+
+func validL4Checksum(pkt, l4 []byte, lo *layout) bool {
+	src, dst := lo.addrs(pkt)
+	return Checksum(l4, uint64(PseudoHeaderChecksum(lo.proto, src, dst, uint16(len(l4))))) == 0xffff
 }

@@ -74,6 +74,13 @@ var (
 	ErrNotSupported = errors.New("TUN/TAP devices are not supported on this OS")
 )
 
+// DropReporter is implemented by devices that drop packets themselves (too
+// big for the caller's buffers, malformed from the kernel): the engine adds
+// these counts to its own drop counters of the same names.
+type DropReporter interface {
+	Drops() map[string]uint64
+}
+
 // Coalescing is implemented by devices whose Write merges consecutive
 // packets of one flow into the first one's buffer (GRO towards the kernel).
 // Callers that want the merge give Write buffers of at least WriteCapacity

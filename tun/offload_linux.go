@@ -25,8 +25,9 @@ type Offload struct {
 	wmu  sync.Mutex
 	coal *gso.Coalescer
 
-	// Malformed counts super-packets the kernel sent that could not be split.
-	Malformed atomic.Uint64
+	// Malformed counts super-packets the kernel sent that could not be split;
+	// TooBig packets larger than the caller's buffers, dropped whole.
+	Malformed, TooBig atomic.Uint64
 }
 
 // offloadBatch covers a 64 KB super-packet of the smallest IPv4 MSS (536).
@@ -85,7 +86,11 @@ func (o *Offload) Read(bufs [][]byte, sizes []int, offset int) (int, error) {
 		}
 		cnt, err := gso.Split(o.scratch[VnetHdrLen:n], h, o.l2, bufs, sizes, offset)
 		if err != nil {
-			if errors.Is(err, gso.ErrTooFewBuffers) || errors.Is(err, gso.ErrMalformed) {
+			switch {
+			case errors.Is(err, gso.ErrTooFewBuffers) && h.GSOType == gso.GSONone:
+				o.TooBig.Add(1) // one packet larger than a whole buffer
+				continue
+			case errors.Is(err, gso.ErrTooFewBuffers) || errors.Is(err, gso.ErrMalformed):
 				o.Malformed.Add(1)
 				continue
 			}
@@ -93,6 +98,15 @@ func (o *Offload) Read(bufs [][]byte, sizes []int, offset int) (int, error) {
 		}
 		return cnt, nil
 	}
+}
+
+// TrustChecksums lets Write merge TCP segments without verifying their
+// checksums (gso.Coalescer.TrustChecksums): for a writer whose packets were
+// authenticated end to end, such as a tunnel's decrypted packets.
+func (o *Offload) TrustChecksums(on bool) {
+	o.wmu.Lock()
+	o.coal.TrustChecksums(on)
+	o.wmu.Unlock()
 }
 
 // Write merges what it can of bufs and writes the result, each packet with
@@ -109,4 +123,9 @@ func (o *Offload) Write(bufs [][]byte, offset int) (int, error) {
 		}
 	}
 	return len(bufs), nil
+}
+
+// Drops reports what Read dropped, for the engine's counters.
+func (o *Offload) Drops() map[string]uint64 {
+	return map[string]uint64{"too_big": o.TooBig.Load(), "malformed": o.Malformed.Load()}
 }

@@ -54,3 +54,9 @@ func (*Queue) WritePacket([]byte) (int, error)        { return 0, errNotSupporte
 func (*Queue) SetReadDeadline(time.Time) error        { return errNotSupported }
 func (*Queue) SetWriteDeadline(time.Time) error       { return errNotSupported }
 func (*Queue) SetOffloads(int) error                  { return errNotSupported }
+
+// Offload is the Linux segmentation-offload wrapper; elsewhere it cannot be made.
+type Offload struct{ Queue }
+
+// NewOffload is not supported on this OS.
+func NewOffload(*Queue) (*Offload, error) { return nil, errNotSupported }

@@ -84,7 +84,7 @@ func writeGet(w *bufio.Writer, e *engine.Engine) {
 
 // writeCounters adds the engine's drop counters as drop_REASON=N lines.
 func writeCounters(w *bufio.Writer, e *engine.Engine) {
-	for name, v := range e.Counters.Map() {
+	for name, v := range e.Drops() {
 		fmt.Fprintf(w, "drop_%s=%d\n", name, v)
 	}
 	fmt.Fprintf(w, "cookie_replies=%d\nkeepalives_received=%d\n", e.Counters.CookieReplies.Load(), e.Counters.Keepalives.Load())

@@ -168,8 +168,8 @@ func TestAddPortRefusesTUN(t *testing.T) {
 
 type tunDev struct{ PipeEnd }
 
-func (tunDev) Kind() tun.Kind { return tun.TUN }
-func (tunDev) Name() string   { return "tun0" }
+func (*tunDev) Kind() tun.Kind { return tun.TUN }
+func (*tunDev) Name() string   { return "tun0" }
 
 // TestForwardAllocatesNothing pins the steady state: a batch of known
 // unicast and flooded frames costs no allocation.

@@ -50,7 +50,7 @@ func TestUserSpaceSwitch(t *testing.T) {
 	s, a, b := netns.New(t), netns.New(t), netns.New(t)
 	vmPort(t, s, "tapA", "br-a", a, "10.216.0.1/24", "fd16::1/64")
 	vmPort(t, s, "tapB", "br-b", b, "10.216.0.2/24", "fd16::2/64")
-	sw := startSwitch(t, s, "--port", "tapA", "--port", "tapB", "--ageing", "60s")
+	sw := startSwitch(t, s, "--port", "tapA", "--port", "tapB", "--ageing", "60s", "--log-level", "info")
 	ping(t, a, "10.216.0.2")
 	ping(t, b, "10.216.0.1")
 	ping(t, a, "fd16::2")
@@ -69,6 +69,7 @@ func TestUserSpaceSwitch(t *testing.T) {
 	if !bytes.Contains(logb, []byte("switch counters")) || !bytes.Contains(logb, []byte("learned=")) {
 		t.Errorf("no counters logged at exit:\n%s", logb)
 	}
+	t.Logf("tuntap switch log:\n%s", logb)
 	// The persistent devices outlive the switch, as a VM's would.
 	s.MustRun(t, "ip", "link", "show", "tapA")
 }
