@@ -9,7 +9,7 @@ cd "$(dirname "$0")"
 need_pkgs=()
 for pair in ip:iproute2 ping:iputils-ping wg:wireguard-tools wg-quick:wireguard-tools iperf3:iperf3 \
 	openvpn:openvpn openssl:openssl dnsmasq:dnsmasq-base curl:curl setpriv:util-linux unshare:util-linux \
-	busybox:busybox; do
+	busybox:busybox nft:nftables; do
 	command -v "${pair%%:*}" >/dev/null 2>&1 || need_pkgs+=("${pair#*:}")
 done
 if [ ${#need_pkgs[@]} -gt 0 ] && [ "$(id -u)" = 0 ]; then
