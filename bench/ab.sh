@@ -18,10 +18,30 @@ export DURATION=${DURATION:-8}
 RES=$(mktemp -d)
 trap 'rm -rf "$RES"' EXIT
 
+# busy_pct prints the machine's busy share over one second, from /proc/stat.
+busy_pct() {
+	local a b
+	a=$(awk '/^cpu / {print $2+$3+$4+$7+$8, $5+$6}' /proc/stat)
+	sleep 1
+	b=$(awk '/^cpu / {print $2+$3+$4+$7+$8, $5+$6}' /proc/stat)
+	awk -v a="$a" -v b="$b" 'BEGIN {split(a, x); split(b, y); t = y[1] - x[1] + y[2] - x[2]; print (t > 0) ? int(100 * (y[1] - x[1]) / t) : 0}'
+}
+
+# wait_quiet waits (up to 120 s) until other work on this shared machine
+# leaves it mostly idle, so that a run does not start in someone's build.
+wait_quiet() {
+	local i
+	for ((i = 0; i < 60; i++)); do
+		(($(busy_pct) < 20)) && return 0
+		sleep 1
+	done
+}
+
 # one runs a case with a binary and appends its figures to $RES/$2.
 one() {
 	local bin=$1 tag=$2 j="$BENCH_DIR/out/results.json"
 	rm -f "$j"
+	wait_quiet
 	TUNTAP=$bin CASES=$CASE bash "$BENCH_DIR/run.sh" >"$RES/last.log" 2>&1
 	[[ -s $j ]] && jq -r --arg c "$CASE" '.cases[] | select(.name == $c and .status == "ok") |
 		"\(.tcp_1stream_gbps) \(.tcp_4stream_gbps) \(.gbit_per_cpu_second) \(.ping_avg_ms) \(.ping_p99_ms)"' "$j" >>"$RES/$tag"

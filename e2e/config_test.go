@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tuntap/tuntap/internal/e2etest"
 	"github.com/tuntap/tuntap/noise"
 )
 
@@ -42,7 +43,7 @@ func TestUpRefusesBadConfig(t *testing.T) {
 			if err := os.Chmod(path, c.mode); err != nil {
 				t.Fatal(err)
 			}
-			cmd := exec.Command(tuntap(t), "up", "--socket-dir", t.TempDir(), path)
+			cmd := exec.Command(e2etest.Bin(t), "up", "--socket-dir", t.TempDir(), path)
 			out, err := runBounded(cmd, 20*time.Second)
 			if err == nil {
 				t.Fatalf("tuntap up accepted the config:\n%s", out)

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"testing"
 	"time"
+
+	"github.com/tuntap/tuntap/internal/e2etest"
 )
 
 // wireSize is the size of the transport message that carries an inner
@@ -25,8 +27,8 @@ func wireSize(n, mtu int) uint64 {
 func TestTransferCounters(t *testing.T) {
 	requireWG(t)
 	p := newPair(t, "tuntap")
-	mustPing(t, p.a, "10.71.0.2", 15*time.Second)
-	mustPing(t, p.a, "fd71::2", 10*time.Second)
+	e2etest.WaitPing(t, p.a, "10.71.0.2", 15*time.Second)
+	e2etest.WaitPing(t, p.a, "fd71::2", 10*time.Second)
 	const n = 10
 	for _, c := range []struct {
 		addr   string
@@ -41,14 +43,14 @@ func TestTransferCounters(t *testing.T) {
 	} {
 		t.Run(fmt.Sprintf("%s-%d", c.addr, c.size), func(t *testing.T) {
 			want := n * wireSize(c.size+c.header, 1420)
-			tt0, _ := p.tt.show(t).peer(p.kb.pub)
-			wg0 := wgDump(t, p.b, p.wg.name)[p.ka.pub.String()]
+			tt0, _ := p.tt.Show(t).Peer(p.kb.Pub)
+			wg0 := wgDump(t, p.b, p.wg.name)[p.ka.Pub.String()]
 			// Each request is answered before the next leaves, and the whole
 			// series is far shorter than the 10 s keepalive timer, so no
 			// other message crosses in the window.
 			sent, recv := pingSeries(t, p.a, c.addr, n, "0.05", c.size)
-			tt1, _ := p.tt.show(t).peer(p.kb.pub)
-			wg1 := wgDump(t, p.b, p.wg.name)[p.ka.pub.String()]
+			tt1, _ := p.tt.Show(t).Peer(p.kb.Pub)
+			wg1 := wgDump(t, p.b, p.wg.name)[p.ka.Pub.String()]
 			if sent != n || recv != n {
 				t.Fatalf("ping: %d sent, %d received, want %d", sent, recv, n)
 			}

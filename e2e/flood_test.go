@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tuntap/tuntap/internal/e2etest"
 	"github.com/tuntap/tuntap/internal/netns"
 	"github.com/tuntap/tuntap/noise"
 )
@@ -111,16 +112,16 @@ func TestHandshakeFlood(t *testing.T) {
 		c.MustRun(t, "ip", "addr", "add", s+"/24", "dev", "ub")
 		srcs = append(srcs, s)
 	}
-	rss0, err := p.nb.proc.rssKB()
+	rss0, err := p.nb.Proc.RSSKB()
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := newFlooder(t, c, srcs, 8, "192.168.75.1:51821", p.kb.pub)
+	f := newFlooder(t, c, srcs, 8, "192.168.75.1:51821", p.kb.Pub)
 	f.start()
 	defer f.halt()
 	maxRSS := rss0
 	sample := func() {
-		if r, err := p.nb.proc.rssKB(); err == nil && r > maxRSS {
+		if r, err := p.nb.Proc.RSSKB(); err == nil && r > maxRSS {
 			maxRSS = r
 		}
 	}
@@ -130,10 +131,10 @@ func TestHandshakeFlood(t *testing.T) {
 	sample()
 	// A new initiator: its handshake must pass the flood (with a cookie if
 	// the responder is under load).
-	p.na.proc.kill()
-	p.na.start(t)
+	p.na.Proc.Kill()
+	p.na.Start(t)
 	restarted := time.Now()
-	mustPing(t, p.a, "10.74.0.2", 20*time.Second)
+	e2etest.WaitPing(t, p.a, "10.74.0.2", 20*time.Second)
 	t.Logf("handshake of the restarted initiator got through the flood in %s", time.Since(restarted).Round(time.Millisecond))
 	sample()
 	sent, recv := pingSeries(t, p.a, "10.74.0.2", 20, "0.1", 56)
@@ -146,13 +147,13 @@ func TestHandshakeFlood(t *testing.T) {
 		t.Errorf("pings during the flood: %d of %d answered", recv, sent)
 	}
 	limit := 50 << 10
-	if raceBuild() {
+	if e2etest.RaceBuild() {
 		limit *= 3 // the race detector's shadow memory grows with the heap
 	}
 	if maxRSS-rss0 > limit {
 		t.Errorf("responder RSS grew by %d kB under the flood (limit %d kB)", maxRSS-rss0, limit)
 	}
-	ctr := p.nb.show(t).Counters
+	ctr := p.nb.Show(t).Counters
 	t.Logf("responder counters: %v", ctr)
 	if ctr["drop_bad_mac1"] == 0 {
 		t.Errorf("no drop_bad_mac1 after %d garbage initiations", n/2)

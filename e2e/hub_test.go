@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tuntap/tuntap/internal/e2etest"
 	"github.com/tuntap/tuntap/internal/netns"
 )
 
@@ -15,7 +16,7 @@ import (
 // hub, allowed the whole tunnel subnet; the hub allows each client its /32.
 func TestHubAndSpoke(t *testing.T) {
 	hub, c1, c2 := netns.New(t), netns.New(t), netns.New(t)
-	kh, k1, k2 := newKey(t), newKey(t), newKey(t)
+	kh, k1, k2 := e2etest.NewKey(t), e2etest.NewKey(t), e2etest.NewKey(t)
 	netns.Veth(t, hub, "u1", c1, "uh")
 	netns.Veth(t, hub, "u2", c2, "uh")
 	hub.MustRun(t, "ip", "addr", "add", "192.168.81.1/24", "dev", "u1")
@@ -25,33 +26,33 @@ func TestHubAndSpoke(t *testing.T) {
 	hub.MustRun(t, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1")
 
 	sockDir := t.TempDir()
-	startTuntap(t, hub, uniqueName("hub"), sockDir, ifConf{key: kh, port: ttPort, mode: "tun", addrs: []string{"10.80.0.1/24"},
-		peers: []peerConf{
-			{pub: k1.pub, allowed: []string{"10.80.0.2/32"}},
-			{pub: k2.pub, allowed: []string{"10.80.0.3/32"}},
+	startTuntap(t, hub, e2etest.UniqueName("hub"), sockDir, e2etest.Conf{Key: kh, Port: ttPort, Mode: "tun", Addrs: []string{"10.80.0.1/24"},
+		Peers: []e2etest.Peer{
+			{Pub: k1.Pub, AllowedIPs: []string{"10.80.0.2/32"}},
+			{Pub: k2.Pub, AllowedIPs: []string{"10.80.0.3/32"}},
 		}})
-	var clients []*ttNode
+	var clients []*e2etest.Node
 	for i, c := range []struct {
 		ns *netns.NS
-		k  key
+		k  e2etest.Key
 	}{{c1, k1}, {c2, k2}} {
-		clients = append(clients, startTuntap(t, c.ns, uniqueName("cl"), sockDir, ifConf{key: c.k, port: ttPort,
-			addrs: []string{fmt.Sprintf("10.80.0.%d/24", i+2)},
-			peers: []peerConf{{pub: kh.pub, allowed: []string{"10.80.0.0/24"},
-				endpoint: fmt.Sprintf("192.168.8%d.1:51820", i+1), keepalive: 25}}}))
+		clients = append(clients, startTuntap(t, c.ns, e2etest.UniqueName("cl"), sockDir, e2etest.Conf{Key: c.k, Port: ttPort,
+			Addrs: []string{fmt.Sprintf("10.80.0.%d/24", i+2)},
+			Peers: []e2etest.Peer{{Pub: kh.Pub, AllowedIPs: []string{"10.80.0.0/24"},
+				Endpoint: fmt.Sprintf("192.168.8%d.1:51820", i+1), Keepalive: 25}}}))
 	}
 	// Client 2 must have a session with the hub before client 1's packets
 	// can be forwarded to it (the hub knows its endpoint only then).
-	mustPing(t, c2, "10.80.0.1", 15*time.Second)
-	mustPing(t, c1, "10.80.0.3", 15*time.Second)
-	mustPing(t, c2, "10.80.0.2", 10*time.Second)
+	e2etest.WaitPing(t, c2, "10.80.0.1", 15*time.Second)
+	e2etest.WaitPing(t, c1, "10.80.0.3", 15*time.Second)
+	e2etest.WaitPing(t, c2, "10.80.0.2", 10*time.Second)
 	sent, recv := pingSeries(t, c1, "10.80.0.3", 10, "0.2", 1000)
 	if recv != sent {
 		t.Errorf("client1 -> client2 through the hub: %d of %d answered", recv, sent)
 	}
 	transfer{size: 20 << 20, timeout: 120 * time.Second}.run(t, c1, c2, "10.80.0.3", 5003)
 	// The hub forwarded: client 1 saw only the hub as a peer, with traffic.
-	pe, _ := clients[0].show(t).peer(kh.pub)
+	pe, _ := clients[0].Show(t).Peer(kh.Pub)
 	if pe.TxBytes < 20<<20 {
 		t.Errorf("client1's hub peer: tx %d bytes after a 20 MB transfer", pe.TxBytes)
 	}

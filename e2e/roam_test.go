@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tuntap/tuntap/internal/e2etest"
 	"github.com/tuntap/tuntap/internal/netns"
 )
 
@@ -13,22 +14,22 @@ import (
 // tunnel 10.74.0.0/24. Only a knows b's endpoint; b learns a's.
 type ttPair struct {
 	a, b   *netns.NS
-	ka, kb key
-	na, nb *ttNode
+	ka, kb e2etest.Key
+	na, nb *e2etest.Node
 }
 
 func newTTPair(t *testing.T) *ttPair {
 	t.Helper()
-	p := &ttPair{a: netns.New(t), b: netns.New(t), ka: newKey(t), kb: newKey(t)}
+	p := &ttPair{a: netns.New(t), b: netns.New(t), ka: e2etest.NewKey(t), kb: e2etest.NewKey(t)}
 	netns.Veth(t, p.a, "ub", p.b, "ua")
 	p.a.MustRun(t, "ip", "addr", "add", "192.168.74.1/24", "dev", "ub")
 	p.b.MustRun(t, "ip", "addr", "add", "192.168.74.2/24", "dev", "ua")
 	dir := t.TempDir()
-	p.na = startTuntap(t, p.a, uniqueName("ra"), dir, ifConf{key: p.ka, port: ttPort, addrs: []string{"10.74.0.1/24"},
-		peers: []peerConf{{pub: p.kb.pub, allowed: []string{"10.74.0.2/32"}, endpoint: "192.168.74.2:51821"}}})
-	p.nb = startTuntap(t, p.b, uniqueName("rb"), dir, ifConf{key: p.kb, port: wgPort, addrs: []string{"10.74.0.2/24"},
-		peers: []peerConf{{pub: p.ka.pub, allowed: []string{"10.74.0.1/32"}}}})
-	mustPing(t, p.a, "10.74.0.2", 15*time.Second)
+	p.na = startTuntap(t, p.a, e2etest.UniqueName("ra"), dir, e2etest.Conf{Key: p.ka, Port: ttPort, Addrs: []string{"10.74.0.1/24"},
+		Peers: []e2etest.Peer{{Pub: p.kb.Pub, AllowedIPs: []string{"10.74.0.2/32"}, Endpoint: "192.168.74.2:51821"}}})
+	p.nb = startTuntap(t, p.b, e2etest.UniqueName("rb"), dir, e2etest.Conf{Key: p.kb, Port: wgPort, Addrs: []string{"10.74.0.2/24"},
+		Peers: []e2etest.Peer{{Pub: p.ka.Pub, AllowedIPs: []string{"10.74.0.1/32"}}}})
+	e2etest.WaitPing(t, p.a, "10.74.0.2", 15*time.Second)
 	return p
 }
 
@@ -36,7 +37,7 @@ func newTTPair(t *testing.T) *ttPair {
 // the stream completes intact and b follows a to its new address.
 func TestRoaming(t *testing.T) {
 	p := newTTPair(t)
-	if pe, _ := p.nb.show(t).peer(p.ka.pub); pe.Endpoint != "192.168.74.1:51820" {
+	if pe, _ := p.nb.Show(t).Peer(p.ka.Pub); pe.Endpoint != "192.168.74.1:51820" {
 		t.Fatalf("b's endpoint for a before the move: %q", pe.Endpoint)
 	}
 	moved := make(chan error, 1)
@@ -54,8 +55,8 @@ func TestRoaming(t *testing.T) {
 	if err := <-moved; err != nil {
 		t.Fatalf("move a's address: %v", err)
 	}
-	mustPing(t, p.b, "10.74.0.1", 10*time.Second)
-	if pe, _ := p.nb.show(t).peer(p.ka.pub); pe.Endpoint != "192.168.74.3:51820" {
+	e2etest.WaitPing(t, p.b, "10.74.0.1", 10*time.Second)
+	if pe, _ := p.nb.Show(t).Peer(p.ka.Pub); pe.Endpoint != "192.168.74.3:51820" {
 		t.Errorf("b's endpoint for a after the move: %q, want 192.168.74.3:51820", pe.Endpoint)
 	}
 }
@@ -72,15 +73,15 @@ func TestRestart(t *testing.T) {
 			if side == "initiator" {
 				n = p.na
 			}
-			n.proc.kill()
+			n.Proc.Kill()
 			gone := time.Now()
-			n.start(t)
+			n.Start(t)
 			start := time.Now()
-			mustPing(t, p.a, "10.74.0.2", 20*time.Second)
+			e2etest.WaitPing(t, p.a, "10.74.0.2", 20*time.Second)
 			t.Logf("%s restarted (down %s): traffic back after %s", side, start.Sub(gone).Round(time.Millisecond),
 				time.Since(start).Round(time.Millisecond))
-			mustPing(t, p.b, "10.74.0.1", 5*time.Second)
-			if pe, _ := p.nb.show(t).peer(p.ka.pub); pe.Endpoint != "192.168.74.1:51820" || pe.LatestHandshake == 0 {
+			e2etest.WaitPing(t, p.b, "10.74.0.1", 5*time.Second)
+			if pe, _ := p.nb.Show(t).Peer(p.ka.Pub); pe.Endpoint != "192.168.74.1:51820" || pe.LatestHandshake == 0 {
 				t.Errorf("b's peer after restart: endpoint %q handshake %d", pe.Endpoint, pe.LatestHandshake)
 			}
 		})

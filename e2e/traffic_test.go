@@ -6,14 +6,13 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/binary"
-	"fmt"
 	"io"
 	"net"
-	"regexp"
 	"strconv"
 	"testing"
 	"time"
 
+	"github.com/tuntap/tuntap/internal/e2etest"
 	"github.com/tuntap/tuntap/internal/netns"
 	"github.com/tuntap/tuntap/internal/testenv"
 )
@@ -23,44 +22,15 @@ func requireWG(t testing.TB) {
 	testenv.RequireTool(t, "wg")
 }
 
-// ping sends one echo request with ping(8) and reports whether it was answered.
-func ping(ns *netns.NS, addr string) bool {
-	_, err := ns.Run("ping", "-n", "-c", "1", "-W", "1", addr)
-	return err == nil
-}
-
-// mustPing fails the test unless addr answers from ns within d.
-func mustPing(t testing.TB, ns *netns.NS, addr string, d time.Duration) {
-	t.Helper()
-	if !waitFor(d, func() bool { return ping(ns, addr) }) {
-		t.Fatalf("%s: no ping reply from %s within %s", ns.Name, addr, d)
-	}
-}
-
-var pingStats = regexp.MustCompile(`(\d+) packets transmitted, (\d+) received`)
-
 // pingSeries runs ping -c count -i interval -s size and returns sent and
 // received, failing the test if ping printed no statistics.
 func pingSeries(t testing.TB, ns *netns.NS, addr string, count int, interval string, size int) (int, int) {
 	t.Helper()
-	sent, recv, err := pingCount(ns, addr, count, interval, size)
+	sent, recv, err := e2etest.PingCount(ns, addr, count, interval, size)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return sent, recv
-}
-
-// pingCount is pingSeries for goroutines other than the test's.
-func pingCount(ns *netns.NS, addr string, count int, interval string, size int) (int, int, error) {
-	out, _ := ns.Run("ping", "-n", "-q", "-c", strconv.Itoa(count), "-i", interval, "-s", strconv.Itoa(size),
-		"-w", strconv.Itoa(count+10), addr)
-	m := pingStats.FindStringSubmatch(out)
-	if m == nil {
-		return 0, 0, fmt.Errorf("ping %s: no statistics in output:\n%s", addr, out)
-	}
-	sent, _ := strconv.Atoi(m[1])
-	recv, _ := strconv.Atoi(m[2])
-	return sent, recv, nil
 }
 
 // transfer is one TCP stream of a known size whose SHA-256 both ends compute.

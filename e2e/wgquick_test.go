@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tuntap/tuntap/internal/e2etest"
 	"github.com/tuntap/tuntap/internal/netns"
 	"github.com/tuntap/tuntap/internal/testenv"
 	"github.com/tuntap/tuntap/uapi"
@@ -25,16 +26,16 @@ func TestWgQuickUserspace(t *testing.T) {
 	requireWG(t)
 	testenv.RequireTool(t, "wg-quick")
 	a, b := netns.New(t), netns.New(t)
-	ka, kb := newKey(t), newKey(t)
+	ka, kb := e2etest.NewKey(t), e2etest.NewKey(t)
 	netns.Veth(t, a, "ub", b, "ua")
 	a.MustRun(t, "ip", "addr", "add", "192.168.73.1/24", "dev", "ub")
 	b.MustRun(t, "ip", "addr", "add", "192.168.73.2/24", "dev", "ua")
-	wb := startWireguardGo(t, b, uniqueName("wg"), kb, wgPort, "10.73.0.2/24")
-	wgSetPeer(t, b, wb.name, ka.pub, "", "10.73.0.1/32")
+	wb := startWireguardGo(t, b, e2etest.UniqueName("wg"), kb, wgPort, "10.73.0.2/24")
+	wgSetPeer(t, b, wb.name, ka.Pub, "", "10.73.0.1/32")
 
 	binDir := t.TempDir()
 	impl := filepath.Join(binDir, "wireguard-go")
-	if err := os.Symlink(tuntap(t), impl); err != nil {
+	if err := os.Symlink(e2etest.Bin(t), impl); err != nil {
 		t.Fatal(err)
 	}
 	env := []string{"WG_QUICK_USERSPACE_IMPLEMENTATION=" + impl}
@@ -48,11 +49,11 @@ func TestWgQuickUserspace(t *testing.T) {
 		env = append(env, "BASH_FUNC_ip%%="+ipFunction)
 		t.Log("kernel has WireGuard: forcing the userspace implementation with a bash function ip")
 	}
-	name := uniqueName("wq")
+	name := e2etest.UniqueName("wq")
 	sock := uapi.SocketPath(uapi.DefaultDir, name)
 	t.Cleanup(func() { os.Remove(sock) })
-	conf := writeConf(t, name, ifConf{key: ka, port: ttPort, mtu: 1420, addrs: []string{"10.73.0.1/24"},
-		peers: []peerConf{{pub: kb.pub, allowed: []string{"10.73.0.2/32"}, endpoint: "192.168.73.2:51821"}}})
+	conf := e2etest.WriteConf(t, t.TempDir(), name+".conf", e2etest.Conf{Key: ka, Port: ttPort, MTU: 1420, Addrs: []string{"10.73.0.1/24"},
+		Peers: []e2etest.Peer{{Pub: kb.Pub, AllowedIPs: []string{"10.73.0.2/32"}, Endpoint: "192.168.73.2:51821"}}}.String())
 
 	up := a.Command("wg-quick", "up", conf)
 	up.Env = append(os.Environ(), env...)
@@ -66,12 +67,12 @@ func TestWgQuickUserspace(t *testing.T) {
 	if pid == 0 {
 		t.Fatalf("no tuntap wireguard-go process for %s in %s", name, a.Name)
 	}
-	if exe, err := os.Readlink(fmt.Sprintf("/proc/%d/exe", pid)); err != nil || exe != tuntap(t) {
-		t.Fatalf("process %d serving %s runs %q (%v), want %s", pid, name, exe, err, tuntap(t))
+	if exe, err := os.Readlink(fmt.Sprintf("/proc/%d/exe", pid)); err != nil || exe != e2etest.Bin(t) {
+		t.Fatalf("process %d serving %s runs %q (%v), want %s", pid, name, exe, err, e2etest.Bin(t))
 	}
-	mustPing(t, a, "10.73.0.2", 15*time.Second)
+	e2etest.WaitPing(t, a, "10.73.0.2", 15*time.Second)
 	out := a.MustRun(t, "wg", "show", name)
-	if !strings.Contains(out, "latest handshake") || !strings.Contains(out, kb.pub.String()) {
+	if !strings.Contains(out, "latest handshake") || !strings.Contains(out, kb.Pub.String()) {
 		t.Errorf("wg show %s after ping:\n%s", name, out)
 	}
 
@@ -80,7 +81,7 @@ func TestWgQuickUserspace(t *testing.T) {
 	if out, err := runBounded(down, 30*time.Second); err != nil {
 		t.Fatalf("wg-quick down: %v\n%s", err, out)
 	}
-	if !waitFor(10*time.Second, func() bool { return !processAlive(pid) }) {
+	if !e2etest.WaitFor(10*time.Second, func() bool { return !processAlive(pid) }) {
 		t.Fatalf("tuntap (pid %d) still running 10s after wg-quick down", pid)
 	}
 	if _, err := a.Run("ip", "link", "show", "dev", name); err == nil {

@@ -14,10 +14,14 @@ func BenchmarkSplitTCP64K(b *testing.B) {
 	}
 }
 
-func BenchmarkCoalesce44(b *testing.B) {
+func BenchmarkCoalesce44(b *testing.B)        { benchCoalesce(b, false) }
+func BenchmarkCoalesce44Trusted(b *testing.B) { benchCoalesce(b, true) }
+
+func benchCoalesce(b *testing.B, trusted bool) {
 	pkts := flow(pktSpec{seq: 1, flags: tcpFlagACK}, 44, 1380, 1380)
 	bufs := batch(pkts...)
 	c := NewCoalescer(len(bufs))
+	c.TrustChecksums(trusted)
 	b.SetBytes(44 * 1420)
 	b.ReportAllocs()
 	for b.Loop() {

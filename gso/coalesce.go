@@ -18,8 +18,9 @@ const maxOpenScan = 8
 // in sequence (TCP seq contiguous, IPv4 id +1), carry only ACK (PSH allowed
 // on the last), all have the payload size of the first except a shorter
 // last one, have valid checksums (unless TrustChecksums), and fit in 64 KB.
-// IPv4 options, IPv6 extension headers and IP fragments are left alone. The merge is exact:
-// Split of a merged packet gives back the original segments byte for byte.
+// IPv4 options, IPv6 extension headers and IP fragments are left alone. The
+// merge is exact: Split of a merged packet gives back the original segments
+// byte for byte.
 // UDP is not merged (USO on write is left for later).
 type Coalescer struct {
 	groups  []group

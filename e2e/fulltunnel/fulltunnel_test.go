@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tuntap/tuntap/internal/e2etest"
 	"github.com/tuntap/tuntap/internal/netns"
 )
 
@@ -20,14 +21,14 @@ import (
 // would swallow the tunnel's own datagrams.
 type world struct {
 	a, b         *netns.NS
-	aKey, bKey   key
+	aKey, bKey   e2etest.Key
 	server       *node
 	endpoint     string
 	v4Net, v6Net string
 }
 
 func newWorld(t *testing.T) *world {
-	w := &world{a: netns.New(t), b: netns.New(t), aKey: newKey(t), bKey: newKey(t),
+	w := &world{a: netns.New(t), b: netns.New(t), aKey: e2etest.NewKey(t), bKey: e2etest.NewKey(t),
 		endpoint: "198.51.100.2:51820", v4Net: "203.0.113.1", v6Net: "2001:db8:ff::1"}
 	netns.Veth(t, w.a, "va", w.b, "vb")
 	for _, c := range [][]string{
@@ -59,7 +60,7 @@ Address = 10.9.0.1/24, fd09::1/64
 [Peer]
 PublicKey = %s
 AllowedIPs = 10.9.0.2/32, fd09::2/128
-`, w.aKey.pub))
+`, w.aKey.Pub))
 	return w
 }
 
@@ -74,7 +75,7 @@ Address = 10.9.0.2/24, fd09::2/64
 PublicKey = %s
 AllowedIPs = 0.0.0.0/0, ::/0
 Endpoint = %s
-`, extra, w.bKey.pub, w.endpoint)
+`, extra, w.bKey.Pub, w.endpoint)
 }
 
 // routingState is what must be the same before up and after down.
@@ -175,7 +176,7 @@ func TestFullTunnel(t *testing.T) {
 				t.Errorf("peer endpoint is %s, want %s (it roamed: the test no longer needs the mark)", ep, w.endpoint)
 			}
 			if strings.HasPrefix(c.extra, "DNS") {
-				mustContain(t, "log", cl.logText(t), "resolvconf is not installed", `nameserver 10.9.0.1\nsearch corp.example`)
+				mustContain(t, "log", cl.Output(), "resolvconf is not installed", `nameserver 10.9.0.1\nsearch corp.example`)
 			}
 			if err := cl.stop(); err != nil {
 				t.Errorf("tuntap exited with %v after SIGTERM", err)

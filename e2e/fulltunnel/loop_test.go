@@ -43,12 +43,12 @@ func TestRoutingLoop(t *testing.T) {
 			t.Fatalf("ping through a tunnel routed into itself succeeded:\n%s", out)
 		}
 	}
-	pid := cl.cmd.Process.Pid
+	pid := cl.Pid()
 	tun0, cpu0 := txCount(t, w.a, cl.name), cpuTicks(t, pid)
 	time.Sleep(3 * time.Second)
 	tun1, cpu1 := txCount(t, w.a, cl.name), cpuTicks(t, pid)
-	if cl.exited() {
-		t.Fatalf("tuntap died in the loop: %v", cl.err)
+	if cl.Exited() {
+		t.Fatalf("tuntap died in the loop: %v", cl.Err())
 	}
 	// Circling packets would show as device traffic and CPU time after the
 	// pings ended (unbounded, it is ~10^5 packets/s and a whole core).
@@ -61,7 +61,7 @@ func TestRoutingLoop(t *testing.T) {
 	if n := cl.state(t).Counters["drop_routing_loop"]; n < 10 {
 		t.Errorf("drop_routing_loop = %d, want at least one per ping (10)", n)
 	}
-	log := cl.logText(t)
+	log := cl.Output()
 	if n := strings.Count(log, "routing loop"); n != 1 {
 		t.Errorf("the routing-loop warning appears %d times, want once", n)
 	}

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/tuntap/tuntap/engine"
+	"github.com/tuntap/tuntap/internal/e2etest"
 	"github.com/tuntap/tuntap/internal/netns"
 )
 
@@ -37,7 +38,7 @@ func TestAutoMTU(t *testing.T) {
 	ns.MustRun(t, "ip", "addr", "add", "2001:db8:1::1/64", "dev", "va", "nodad")
 	// A route with its own mtu wins over its device's, as in ip route get.
 	ns.MustRun(t, "ip", "route", "add", "198.51.100.0/24", "via", "192.0.2.2", "mtu", "1300")
-	peerKey := newKey(t)
+	peerKey := e2etest.NewKey(t)
 	for _, c := range []struct {
 		name, endpoints, mode string
 		want                  int
@@ -61,7 +62,7 @@ func TestAutoMTU(t *testing.T) {
 					text += "Endpoint = " + ep + "\n"
 				}
 			}
-			n := up(t, ns, newKey(t), text)
+			n := up(t, ns, e2etest.NewKey(t), text)
 			if got := linkMTU(t, ns, n.name); got != c.want {
 				t.Errorf("MTU %d, want %d", got, c.want)
 			}
@@ -71,9 +72,9 @@ func TestAutoMTU(t *testing.T) {
 }
 
 // otherKey gives each peer of one config a distinct key.
-func otherKey(t *testing.T, i int, first key) string {
+func otherKey(t *testing.T, i int, first e2etest.Key) string {
 	if i == 0 {
-		return first.pub.String()
+		return first.Pub.String()
 	}
-	return newKey(t).pub.String()
+	return e2etest.NewKey(t).Pub.String()
 }

@@ -5,6 +5,8 @@ package paths
 import (
 	"fmt"
 	"testing"
+
+	"github.com/tuntap/tuntap/internal/e2etest"
 )
 
 // wireSize is the size of the transport message that carries an inner
@@ -34,15 +36,15 @@ func TestTransferCountersTuntapBoth(t *testing.T) {
 	} {
 		t.Run(fmt.Sprintf("%s-%d", c.addr, c.size), func(t *testing.T) {
 			want := n * wireSize(c.size+c.header, mtu)
-			a0, b0 := p.na.peer(t, p.kb.pub), p.nb.peer(t, p.ka.pub)
+			a0, b0 := p.na.peer(t, p.kb.Pub), p.nb.peer(t, p.ka.Pub)
 			// Each request is answered before the next leaves and the series
 			// (2 s) is far shorter than the 10 s keepalive timer, so no other
 			// message crosses in the window.
-			sent, recv, err := pingCount(p.a, c.addr, n, "0.02", c.size)
+			sent, recv, err := e2etest.PingCount(p.a, c.addr, n, "0.02", c.size)
 			if err != nil {
 				t.Fatal(err)
 			}
-			a1, b1 := p.na.peer(t, p.kb.pub), p.nb.peer(t, p.ka.pub)
+			a1, b1 := p.na.peer(t, p.kb.Pub), p.nb.peer(t, p.ka.Pub)
 			if sent != n || recv != n {
 				t.Fatalf("ping: %d sent, %d received, want %d", sent, recv, n)
 			}

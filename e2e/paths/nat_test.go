@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tuntap/tuntap/internal/e2etest"
 	"github.com/tuntap/tuntap/internal/netns"
 	"github.com/tuntap/tuntap/internal/testenv"
 )
@@ -31,7 +32,7 @@ const (
 // 10.91.0.1; the server does not know the client's endpoint.
 type natPath struct {
 	client, router, server *netns.NS
-	kc, ks                 key
+	kc, ks                 e2etest.Key
 	nc, nsrv               *ttNode
 }
 
@@ -41,7 +42,7 @@ func newNATPath(t *testing.T, keepalive int) *natPath {
 	if _, err := exec.LookPath("nft"); err != nil {
 		testenv.Skip(t, "nft not installed (the test command installs nftables)")
 	}
-	n := &natPath{client: netns.New(t), router: netns.New(t), server: netns.New(t), kc: newKey(t), ks: newKey(t)}
+	n := &natPath{client: netns.New(t), router: netns.New(t), server: netns.New(t), kc: e2etest.NewKey(t), ks: e2etest.NewKey(t)}
 	netns.Veth(t, n.client, "lan", n.router, "lan")
 	netns.Veth(t, n.router, "wan", n.server, "wan")
 	n.client.MustRun(t, "ip", "addr", "add", "10.90.1.2/24", "dev", "lan")
@@ -52,10 +53,10 @@ func newNATPath(t *testing.T, keepalive int) *natPath {
 	n.server.MustRun(t, "ip", "addr", "add", "10.90.2.2/24", "dev", "wan")
 	n.masquerade(t)
 	dir := t.TempDir()
-	n.nsrv = startTuntap(t, n.server, uniqueName("ns"), dir, ifConf{key: n.ks, port: portA, addrs: []string{"10.91.0.1/24"},
-		peers: []peerConf{{pub: n.kc.pub, allowed: []string{"10.91.0.2/32"}}}})
-	n.nc = startTuntap(t, n.client, uniqueName("nc"), dir, ifConf{key: n.kc, port: portA, addrs: []string{"10.91.0.2/24"},
-		peers: []peerConf{{pub: n.ks.pub, allowed: []string{"10.91.0.1/32"}, endpoint: "10.90.2.2:" + strconv.Itoa(portA), keepalive: keepalive}}})
+	n.nsrv = startTuntap(t, n.server, e2etest.UniqueName("ns"), dir, e2etest.Conf{Key: n.ks, Port: portA, Addrs: []string{"10.91.0.1/24"},
+		Peers: []e2etest.Peer{{Pub: n.kc.Pub, AllowedIPs: []string{"10.91.0.2/32"}}}})
+	n.nc = startTuntap(t, n.client, e2etest.UniqueName("nc"), dir, e2etest.Conf{Key: n.kc, Port: portA, Addrs: []string{"10.91.0.2/24"},
+		Peers: []e2etest.Peer{{Pub: n.ks.Pub, AllowedIPs: []string{"10.91.0.1/32"}, Endpoint: "10.90.2.2:" + strconv.Itoa(portA), Keepalive: keepalive}}})
 	return n
 }
 
@@ -87,7 +88,7 @@ func (n *natPath) handshake(t *testing.T) time.Time {
 	t.Helper()
 	mustPing(t, n.client, "10.91.0.1", 15*time.Second)
 	last := time.Now()
-	if ep := n.nsrv.peer(t, n.kc.pub).Endpoint; !strings.HasPrefix(ep, "10.90.2.1:") {
+	if ep := n.nsrv.peer(t, n.kc.Pub).Endpoint; !strings.HasPrefix(ep, "10.90.2.1:") {
 		t.Fatalf("server's endpoint for the client is %q, want the router's WAN address 10.90.2.1:PORT", ep)
 	}
 	return last
@@ -111,13 +112,13 @@ func TestNATKeepalive(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			n := newNATPath(t, c.keepalive)
 			last := n.handshake(t)
-			tx0 := n.nc.peer(t, n.ks.pub).TxBytes
+			tx0 := n.nc.peer(t, n.ks.Pub).TxBytes
 			from := time.Now()
 			// Read the client's counter a second before the server speaks
 			// (`tuntap show` can take that long with a race-built binary).
 			time.Sleep(time.Until(last.Add(natIdle - time.Second)))
 			window := time.Since(from)
-			idleTx := n.nc.peer(t, n.ks.pub).TxBytes - tx0
+			idleTx := n.nc.peer(t, n.ks.Pub).TxBytes - tx0
 			time.Sleep(time.Until(last.Add(natIdle)))
 			if idle := time.Since(last); idle > passiveKeepalive-time.Second {
 				t.Fatalf("the idle period overran to %s, too close to the client's passive keepalive at %s: machine too slow for this test",

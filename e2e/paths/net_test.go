@@ -4,12 +4,12 @@ package paths
 
 import (
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/tuntap/tuntap/internal/e2etest"
 	"github.com/tuntap/tuntap/internal/netns"
 )
 
@@ -26,28 +26,11 @@ func ping(ns *netns.NS, addr string, size, wait int) (bool, string) {
 	return err == nil, out
 }
 
-// mustPing fails the test unless addr answers from ns within d.
+// mustPing fails the test unless addr answers ping's 56-byte request from
+// ns, sent with DF set, within d.
 func mustPing(t testing.TB, ns *netns.NS, addr string, d time.Duration) {
 	t.Helper()
-	if !waitFor(d, func() bool { ok, _ := ping(ns, addr, 56, 1); return ok }) {
-		t.Fatalf("%s: no ping reply from %s within %s", ns.Name, addr, d)
-	}
-}
-
-var pingStats = regexp.MustCompile(`(\d+) packets transmitted, (\d+) received`)
-
-// pingCount runs ping -c count -i interval -s size and returns how many
-// requests were sent and answered.
-func pingCount(ns *netns.NS, addr string, count int, interval string, size int) (int, int, error) {
-	out, _ := ns.Run("ping", "-n", "-q", "-c", strconv.Itoa(count), "-i", interval, "-s", strconv.Itoa(size),
-		"-w", strconv.Itoa(count+10), addr)
-	m := pingStats.FindStringSubmatch(out)
-	if m == nil {
-		return 0, 0, fmt.Errorf("ping %s: no statistics in output:\n%s", addr, out)
-	}
-	sent, _ := strconv.Atoi(m[1])
-	recv, _ := strconv.Atoi(m[2])
-	return sent, recv, nil
+	e2etest.WaitPing(t, ns, addr, d, "-M", "do", "-s", "56")
 }
 
 // fragCreates is the namespace's count of IP fragments created by this
@@ -107,7 +90,7 @@ func snmp6(t testing.TB, ns *netns.NS, name string) uint64 {
 type pair struct {
 	family string // "4" or "6": the underlay's
 	a, b   *netns.NS
-	ka, kb key
+	ka, kb e2etest.Key
 	na, nb *ttNode
 }
 
@@ -131,18 +114,18 @@ func endpoint(family string, host, port int) string {
 // families.
 func newPair(t *testing.T, family string, mtu, underlay int) *pair {
 	t.Helper()
-	p := &pair{family: family, a: netns.New(t), b: netns.New(t), ka: newKey(t), kb: newKey(t)}
+	p := &pair{family: family, a: netns.New(t), b: netns.New(t), ka: e2etest.NewKey(t), kb: e2etest.NewKey(t)}
 	netns.Veth(t, p.a, "ub", p.b, "ua")
 	p.setLinkMTU(t, underlay)
 	p.setUnderlay(t, p.a, "ub", 1)
 	p.setUnderlay(t, p.b, "ua", 2)
 	dir := t.TempDir()
-	p.na = startTuntap(t, p.a, uniqueName("pa"), dir, ifConf{key: p.ka, port: portA, mtu: mtu,
-		addrs: []string{"10.75.0.1/24", "fd75::1/64"},
-		peers: []peerConf{{pub: p.kb.pub, allowed: []string{"10.75.0.2/32", "fd75::2/128"}, endpoint: endpoint(family, 2, portB)}}})
-	p.nb = startTuntap(t, p.b, uniqueName("pb"), dir, ifConf{key: p.kb, port: portB, mtu: mtu,
-		addrs: []string{"10.75.0.2/24", "fd75::2/64"},
-		peers: []peerConf{{pub: p.ka.pub, allowed: []string{"10.75.0.1/32", "fd75::1/128"}}}})
+	p.na = startTuntap(t, p.a, e2etest.UniqueName("pa"), dir, e2etest.Conf{Key: p.ka, Port: portA, MTU: mtu,
+		Addrs: []string{"10.75.0.1/24", "fd75::1/64"},
+		Peers: []e2etest.Peer{{Pub: p.kb.Pub, AllowedIPs: []string{"10.75.0.2/32", "fd75::2/128"}, Endpoint: endpoint(family, 2, portB)}}})
+	p.nb = startTuntap(t, p.b, e2etest.UniqueName("pb"), dir, e2etest.Conf{Key: p.kb, Port: portB, MTU: mtu,
+		Addrs: []string{"10.75.0.2/24", "fd75::2/64"},
+		Peers: []e2etest.Peer{{Pub: p.ka.Pub, AllowedIPs: []string{"10.75.0.1/32", "fd75::1/128"}}}})
 	mustPing(t, p.a, "10.75.0.2", 15*time.Second)
 	mustPing(t, p.a, "fd75::2", 10*time.Second)
 	return p

@@ -120,11 +120,11 @@ func checkWorstCase(t *testing.T, p *pair, mtu int) {
 	if (mtu-3+15)&^15 <= mtu {
 		t.Fatalf("case error: MTU %d leaves no room for padding to overshoot", mtu)
 	}
-	before := p.na.peer(t, p.kb.pub).TxBytes
+	before := p.na.peer(t, p.kb.Pub).TxBytes
 	if ok, out := ping(p.a, "10.75.0.2", mtu-3-28, 2); !ok {
 		t.Fatalf("%d-byte ping: no reply\n%s", mtu-3, out)
 	}
-	if d := p.na.peer(t, p.kb.pub).TxBytes - before; d != uint64(32+mtu) {
+	if d := p.na.peer(t, p.kb.Pub).TxBytes - before; d != uint64(32+mtu) {
 		t.Errorf("one %d-byte inner packet sent %d bytes, want %d (16 header + %d padded + 16 tag)",
 			mtu-3, d, 32+mtu, mtu)
 	}

@@ -18,7 +18,7 @@ var replySeq = regexp.MustCompile(`icmp_seq=(\d+) `)
 // there on its own.
 func TestRoamingIPv6(t *testing.T) {
 	p := newPair(t, "6", 1420, 1500)
-	if ep := p.nb.peer(t, p.ka.pub).Endpoint; ep != endpoint("6", 1, portA) {
+	if ep := p.nb.peer(t, p.ka.Pub).Endpoint; ep != endpoint("6", 1, portA) {
 		t.Fatalf("b's endpoint for a before the move: %q, want %s", ep, endpoint("6", 1, portA))
 	}
 	moved := make(chan error, 1)
@@ -47,7 +47,7 @@ func TestRoamingIPv6(t *testing.T) {
 			t.Fatalf("request %d (of the last 10, after the move) not answered:\n%s", seq, out)
 		}
 	}
-	if ep := p.nb.peer(t, p.ka.pub).Endpoint; ep != endpoint("6", 3, portA) {
+	if ep := p.nb.peer(t, p.ka.Pub).Endpoint; ep != endpoint("6", 3, portA) {
 		t.Errorf("b's endpoint for a after the move: %q, want %s", ep, endpoint("6", 3, portA))
 	}
 	mustPing(t, p.b, "fd75::1", 5*time.Second)

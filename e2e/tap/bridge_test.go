@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tuntap/tuntap/internal/e2etest"
 	"github.com/tuntap/tuntap/internal/netns"
 	"github.com/tuntap/tuntap/internal/testenv"
 )
@@ -35,23 +36,23 @@ func TestBridgeDHCP(t *testing.T) {
 	ns.MustRun(t, "ip", "addr", "add", "10.215.0.2/24", "dev", "eth0")
 
 	dir := t.TempDir()
-	startProc(t, nl, "dnsmasq", dnsmasq, "--no-daemon", "--conf-file=/dev/null", "--user=root", "--interface=lan0",
+	e2etest.Start(t, nl, "dnsmasq", dnsmasq, "--no-daemon", "--conf-file=/dev/null", "--user=root", "--interface=lan0",
 		"--bind-interfaces", "--except-interface=lo", "--dhcp-range=10.214.0.100,10.214.0.150,255.255.255.0,1h",
 		"--dhcp-leasefile="+filepath.Join(dir, "leases"), "--pid-file="+filepath.Join(dir, "dnsmasq.pid"), "--port=0", "--log-dhcp")
 
-	kh, ks := newKey(t), newKey(t)
-	hub := startSite(t, "hub", nh, tapConf{key: kh, port: 51820, bridge: "br0",
-		peers: []tapPeer{{pub: ks.pub}}})
-	spoke := startSite(t, "spoke", ns, tapConf{key: ks, peers: []tapPeer{{pub: kh.pub, endpoint: "10.215.0.1:51820", keepalive: 5}}})
-	if !waitFor(10*time.Second, func() bool {
-		out, _ := nh.Run("ip", "-o", "link", "show", "dev", hub.name)
+	kh, ks := e2etest.NewKey(t), e2etest.NewKey(t)
+	hub := startSite(t, "hub", nh, e2etest.Conf{Key: kh, Port: 51820, Bridge: "br0",
+		Peers: []e2etest.Peer{{Pub: ks.Pub}}})
+	spoke := startSite(t, "spoke", ns, e2etest.Conf{Key: ks, Peers: []e2etest.Peer{{Pub: kh.Pub, Endpoint: "10.215.0.1:51820", Keepalive: 5}}})
+	if !e2etest.WaitFor(10*time.Second, func() bool {
+		out, _ := nh.Run("ip", "-o", "link", "show", "dev", hub.Name)
 		return strings.Contains(out, "master br0")
 	}) {
-		t.Fatalf("the hub's %s never joined br0", hub.name)
+		t.Fatalf("the hub's %s never joined br0", hub.Name)
 	}
-	ns.MustRun(t, "ip", "link", "set", spoke.name, "up")
+	ns.MustRun(t, "ip", "link", "set", spoke.Name, "up")
 
-	addr := dhcp(t, ns, spoke.name)
+	addr := dhcp(t, ns, spoke.Name)
 	if !strings.HasPrefix(addr, "10.214.0.") {
 		t.Fatalf("DHCP gave %q, want an address of the LAN 10.214.0.0/24", addr)
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/tuntap/tuntap/ether"
+	"github.com/tuntap/tuntap/internal/e2etest"
 	"github.com/tuntap/tuntap/internal/netns"
 )
 
@@ -40,14 +41,14 @@ func newThreeSites(t *testing.T) *threeSites {
 	for _, ns := range []*netns.NS{nh, na, nb} {
 		noDAD(t, ns)
 	}
-	kh, ka, kb := newKey(t), newKey(t), newKey(t)
+	kh, ka, kb := e2etest.NewKey(t), e2etest.NewKey(t), e2etest.NewKey(t)
 	setMAC := func(mac string) []string { return []string{"ip link set dev %i address " + mac} }
-	hub := tapConf{key: kh, port: 51820, mtu: jumboMTU, addrs: []string{"10.211.0.1/24", "fd11::1/64"}, postUp: setMAC(hubMAC),
-		peers: []tapPeer{{pub: ka.pub}, {pub: kb.pub, allowedMACs: []string{spokeB}}}}
-	a := tapConf{key: ka, port: 51821, mtu: jumboMTU, addrs: []string{"10.211.0.2/24", "fd11::2/64"}, postUp: setMAC(spokeA),
-		peers: []tapPeer{{pub: kh.pub, endpoint: "10.210.1.1:51820", keepalive: 5}}}
-	b := tapConf{key: kb, port: 51822, mtu: jumboMTU, addrs: []string{"10.211.0.3/24", "fd11::3/64"}, postUp: setMAC(spokeB),
-		peers: []tapPeer{{pub: kh.pub, endpoint: "10.210.2.1:51820", keepalive: 5}}}
+	hub := e2etest.Conf{Key: kh, Port: 51820, MTU: jumboMTU, Addrs: []string{"10.211.0.1/24", "fd11::1/64"}, PostUp: setMAC(hubMAC),
+		Peers: []e2etest.Peer{{Pub: ka.Pub}, {Pub: kb.Pub, AllowedMACs: []string{spokeB}}}}
+	a := e2etest.Conf{Key: ka, Port: 51821, MTU: jumboMTU, Addrs: []string{"10.211.0.2/24", "fd11::2/64"}, PostUp: setMAC(spokeA),
+		Peers: []e2etest.Peer{{Pub: kh.Pub, Endpoint: "10.210.1.1:51820", Keepalive: 5}}}
+	b := e2etest.Conf{Key: kb, Port: 51822, MTU: jumboMTU, Addrs: []string{"10.211.0.3/24", "fd11::3/64"}, PostUp: setMAC(spokeB),
+		Peers: []e2etest.Peer{{Pub: kh.Pub, Endpoint: "10.210.2.1:51820", Keepalive: 5}}}
 	s := &threeSites{hub: startSite(t, "hub", nh, hub), a: startSite(t, "spoke-a", na, a), b: startSite(t, "spoke-b", nb, b)}
 	for _, x := range []*site{s.hub, s.a, s.b} {
 		x.waitUp(t)
@@ -59,19 +60,19 @@ func newThreeSites(t *testing.T) *threeSites {
 // config's hook gives it.
 func (s *site) waitUp(t *testing.T) {
 	t.Helper()
-	want := strings.TrimPrefix(s.cfg.postUp[0], "ip link set dev %i address ")
-	if !waitFor(20*time.Second, func() bool {
-		s.mac = linkMAC(t, s.ns, s.name)
+	want := strings.TrimPrefix(s.cfg.PostUp[0], "ip link set dev %i address ")
+	if !e2etest.WaitFor(20*time.Second, func() bool {
+		s.mac = linkMAC(t, s.NS, s.Name)
 		return s.mac.String() == want
 	}) {
-		t.Fatalf("%s: %s never got MAC %s (has %s)", s.label, s.name, want, s.mac)
+		t.Fatalf("%s: %s never got MAC %s (has %s)", s.label, s.Name, want, s.mac)
 	}
 }
 
 func (x *threeSites) all() []*site { return []*site{x.hub, x.a, x.b} }
 
-func (s *site) v4() string { return strings.TrimSuffix(s.cfg.addrs[0], "/24") }
-func (s *site) v6() string { return strings.TrimSuffix(s.cfg.addrs[1], "/64") }
+func (s *site) v4() string { return strings.TrimSuffix(s.cfg.Addrs[0], "/24") }
+func (s *site) v6() string { return strings.TrimSuffix(s.cfg.Addrs[1], "/64") }
 
 func marker(t testing.TB) []byte {
 	t.Helper()
@@ -107,11 +108,11 @@ func TestThreeSites(t *testing.T) {
 
 	t.Run("ping every pair", func(t *testing.T) {
 		for _, p := range pairs {
-			ping(t, p[0].ns, p[1].v4())
-			ping(t, p[0].ns, p[1].v6())
+			ping(t, p[0].NS, p[1].v4())
+			ping(t, p[0].NS, p[1].v6())
 		}
 		// ARP resolved the peers' real MACs.
-		out := x.a.ns.MustRun(t, "ip", "neigh", "show", "dev", ifName)
+		out := x.a.NS.MustRun(t, "ip", "neigh", "show", "dev", ifName)
 		for _, want := range []string{hubMAC, spokeB} {
 			if !strings.Contains(out, want) {
 				t.Errorf("spoke A's neighbour table lacks %s:\n%s", want, out)
@@ -124,7 +125,7 @@ func TestThreeSites(t *testing.T) {
 			mark := marker(t)
 			socks := map[*site]*rawSock{}
 			for _, s := range x.all() {
-				socks[s] = openRaw(t, s.ns, ifName)
+				socks[s] = openRaw(t, s.NS, ifName)
 			}
 			socks[from].send(t, frameOf(mac6(from.mac.String()), broadcast, nil, 0x88B5, mark, 100))
 			for _, s := range x.all() {
@@ -160,8 +161,8 @@ func TestThreeSites(t *testing.T) {
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
 				mark := marker(t)
-				in := openRaw(t, tt.to.ns, ifName)
-				out := openRaw(t, tt.from.ns, ifName)
+				in := openRaw(t, tt.to.NS, ifName)
+				out := openRaw(t, tt.from.NS, ifName)
 				f := frameOf(mac6(tt.from.mac.String()), mac6(tt.dst), tt.tags, tt.typ, mark, 200)
 				out.send(t, f)
 				got := in.collect(1500*time.Millisecond, containing(mark))
@@ -177,14 +178,14 @@ func TestThreeSites(t *testing.T) {
 
 	t.Run("jumbo frames fragment outside, not inside", func(t *testing.T) {
 		for _, p := range [][2]*site{{x.a, x.b}, {x.hub, x.a}} {
-			ping(t, p[0].ns, p[1].v4(), "-s", "7000", "-M", "do")
-			ping(t, p[0].ns, p[1].v6(), "-s", "7000", "-M", "do")
+			ping(t, p[0].NS, p[1].v4(), "-s", "7000", "-M", "do")
+			ping(t, p[0].NS, p[1].v6(), "-s", "7000", "-M", "do")
 		}
 	})
 
 	t.Run("mac table and counters in tuntap show", func(t *testing.T) {
-		st := x.hub.show(t)
-		want := map[string]string{hubMAC: "local", spokeA: x.a.cfg.key.pub.String(), spokeB: x.b.cfg.key.pub.String()}
+		st := x.hub.Show(t)
+		want := map[string]string{hubMAC: "local", spokeA: x.a.cfg.Key.Pub.String(), spokeB: x.b.cfg.Key.Pub.String()}
 		for _, e := range st.MACTable {
 			if p, ok := want[e.MAC]; ok {
 				if e.Port != p {
@@ -207,10 +208,10 @@ func TestThreeSites(t *testing.T) {
 	})
 
 	t.Run("spoofed source MAC is refused and counted", func(t *testing.T) {
-		before := x.hub.show(t).Counters
+		before := x.hub.Show(t).Counters
 		mark := marker(t)
-		inA, inHub := openRaw(t, x.a.ns, ifName), openRaw(t, x.hub.ns, ifName)
-		out := openRaw(t, x.b.ns, ifName)
+		inA, inHub := openRaw(t, x.a.NS, ifName), openRaw(t, x.hub.NS, ifName)
+		out := openRaw(t, x.b.NS, ifName)
 		const n = 5
 		for range n {
 			out.send(t, frameOf(mac6("02:11:00:00:00:99"), broadcast, nil, 0x88B5, mark, 100))
@@ -218,7 +219,7 @@ func TestThreeSites(t *testing.T) {
 		if got := len(inA.collect(time.Second, containing(mark))) + len(inHub.collect(100*time.Millisecond, containing(mark))); got != 0 {
 			t.Errorf("%d spoofed frames were forwarded", got)
 		}
-		after := x.hub.show(t).Counters
+		after := x.hub.Show(t).Counters
 		for _, k := range []string{"switch_refused_not_allowed", "drop_switch_refused"} {
 			if after[k]-before[k] < n {
 				t.Errorf("%s rose from %d to %d, want +%d", k, before[k], after[k], n)

@@ -4,12 +4,12 @@ package taptest
 
 import (
 	"bytes"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/tuntap/tuntap/internal/e2etest"
 	"github.com/tuntap/tuntap/internal/netns"
 )
 
@@ -18,7 +18,7 @@ import (
 // eth0 of namespace vm, addressed with addrs: the VM's network card.
 func vmPort(t *testing.T, s *netns.NS, tap, br string, vm *netns.NS, addrs ...string) {
 	t.Helper()
-	if out := s.MustRun(t, tuntap(t), "device", "add", "--mode", "tap", "--name", tap); strings.TrimSpace(out) != tap {
+	if out := s.MustRun(t, e2etest.Bin(t), "device", "add", "--mode", "tap", "--name", tap); strings.TrimSpace(out) != tap {
 		t.Fatalf("tuntap device add made %q, want %s", out, tap)
 	}
 	netns.Veth(t, s, "v"+tap, vm, "eth0")
@@ -32,15 +32,10 @@ func vmPort(t *testing.T, s *netns.NS, tap, br string, vm *netns.NS, addrs ...st
 	}
 }
 
-func startSwitch(t *testing.T, ns *netns.NS, args ...string) *proc {
+func startSwitch(t *testing.T, ns *netns.NS, args ...string) *e2etest.Proc {
 	t.Helper()
-	p := startProc(t, ns, "tuntap-switch", tuntap(t), append([]string{"switch", "--log-level", "debug"}, args...)...)
-	if !waitFor(20*time.Second, func() bool {
-		b, _ := os.ReadFile(p.log)
-		return p.exited() || bytes.Contains(b, []byte("switch running"))
-	}) || p.exited() {
-		t.Fatalf("tuntap switch did not start (exited %v: %v)", p.exited(), p.err)
-	}
+	p := e2etest.Start(t, ns, "tuntap-switch", append([]string{e2etest.Bin(t), "switch", "--log-level", "debug"}, args...)...)
+	p.WaitLog(t, "switch running", 20*time.Second)
 	return p
 }
 
@@ -62,10 +57,10 @@ func TestUserSpaceSwitch(t *testing.T) {
 	if got := in.collect(1500*time.Millisecond, containing(mark)); len(got) != 1 {
 		t.Errorf("broadcast through the switch arrived %d times, want 1", len(got))
 	}
-	if err := sw.stop(5 * time.Second); err != nil {
+	if err := sw.Stop(5 * time.Second); err != nil {
 		t.Fatalf("tuntap switch exited with %v on SIGTERM", err)
 	}
-	logb, _ := os.ReadFile(sw.log)
+	logb := []byte(sw.Output())
 	if !bytes.Contains(logb, []byte("switch counters")) || !bytes.Contains(logb, []byte("learned=")) {
 		t.Errorf("no counters logged at exit:\n%s", logb)
 	}
@@ -85,25 +80,24 @@ func TestSwitchJoin(t *testing.T) {
 	s2.MustRun(t, "ip", "addr", "add", "10.218.0.2/24", "dev", "u0")
 	noDAD(t, s2)
 
-	k1, k2 := newKey(t), newKey(t)
+	k1, k2 := e2etest.NewKey(t), e2etest.NewKey(t)
 	// MTU 1500 on both ends, as the VMs' segment has: larger datagrams
 	// fragment on the underlay.
-	conf := writeConf(t, "vpn0", tapConf{key: k1, port: 51820, mtu: 1500, peers: []tapPeer{{pub: k2.pub}}})
+	conf := writeConf(t, "vpn0", e2etest.Conf{Key: k1, Port: 51820, MTU: 1500, Peers: []e2etest.Peer{{Pub: k2.Pub}}})
 	sockDir := filepath.Join(t.TempDir(), "run")
 	startSwitch(t, s1, "--port", "tapL", "--join", conf, "--socket-dir", sockDir)
-	remote := startSite(t, "remote", s2, tapConf{key: k2, mtu: 1500, addrs: []string{"10.217.0.2/24", "fd17::2/64"},
-		postUp: []string{"ip link set dev %i address 02:17:00:00:00:02"},
-		peers:  []tapPeer{{pub: k1.pub, endpoint: "10.218.0.1:51820", keepalive: 5}}})
+	remote := startSite(t, "remote", s2, e2etest.Conf{Key: k2, MTU: 1500, Addrs: []string{"10.217.0.2/24", "fd17::2/64"},
+		PostUp: []string{"ip link set dev %i address 02:17:00:00:00:02"},
+		Peers:  []e2etest.Peer{{Pub: k1.Pub, Endpoint: "10.218.0.1:51820", Keepalive: 5}}})
 	remote.waitUp(t)
 
 	ping(t, vm, "10.217.0.2")
 	ping(t, vm, "fd17::2")
 	ping(t, s2, "10.217.0.1", "-s", "1472", "-M", "do")
 
-	joined := &site{label: "joined", name: "vpn0", sockDir: sockDir}
-	st := joined.show(t)
+	st := e2etest.Show(t, e2etest.Bin(t), sockDir, "vpn0")
 	vmMAC := linkMAC(t, vm, "eth0").String()
-	want := map[string]string{vmMAC: "local", "02:17:00:00:00:02": k2.pub.String()}
+	want := map[string]string{vmMAC: "local", "02:17:00:00:00:02": k2.Pub.String()}
 	for _, e := range st.MACTable {
 		if p, ok := want[e.MAC]; ok && p == e.Port {
 			delete(want, e.MAC)

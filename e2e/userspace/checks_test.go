@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tuntap/tuntap/internal/e2etest"
 	"github.com/tuntap/tuntap/internal/netns"
 )
 
@@ -61,12 +62,12 @@ func (tp *topo) fetchBlob(t *testing.T, what string, args ...string) {
 }
 
 // tuntapPing runs `tuntap ping` in A against B's tunnel address.
-func (tp *topo) tuntapPing(sockDir string, count int) (string, error) {
+func (tp *topo) tuntapPing(t testing.TB, sockDir string, count int) (string, error) {
 	args := []string{"ping", "-c", fmt.Sprint(count)}
 	if sockDir != "" {
 		args = append(args, "--socket-dir", sockDir)
 	}
-	out, err := tp.a.Command(tuntapBin, append(args, tp.name, peerAddr)...).CombinedOutput()
+	out, err := tp.a.Command(e2etest.Bin(t), append(args, tp.name, peerAddr)...).CombinedOutput()
 	return string(out), err
 }
 
@@ -75,14 +76,14 @@ func (tp *topo) tuntapPing(sockDir string, count int) (string, error) {
 func (tp *topo) waitTunnel(t *testing.T, sockDir string) {
 	t.Helper()
 	var out string
-	if !waitFor(20*time.Second, func() bool {
+	if !e2etest.WaitFor(20*time.Second, func() bool {
 		var err error
-		out, err = tp.tuntapPing(sockDir, 1)
+		out, err = tp.tuntapPing(t, sockDir, 1)
 		return err == nil
 	}) {
 		t.Fatalf("tuntap ping %s from the stack: no reply within 20 s:\n%s", peerAddr, out)
 	}
-	out, err := tp.tuntapPing(sockDir, 3)
+	out, err := tp.tuntapPing(t, sockDir, 3)
 	if err != nil || !strings.Contains(out, "3 sent, 3 received") {
 		t.Fatalf("tuntap ping -c 3 %s: %v\n%s", peerAddr, err, out)
 	}
@@ -186,9 +187,9 @@ func (tp *topo) exercise(t *testing.T, sockDir string, auth *creds) {
 }
 
 // mustFallBack checks the one log line of the automatic fallback.
-func mustFallBack(t *testing.T, p *proc, cause string) {
+func mustFallBack(t *testing.T, p *e2etest.Proc, cause string) {
 	t.Helper()
-	log := p.output()
+	log := p.Output()
 	for _, want := range []string{
 		`level=WARN msg="no TUN device here: falling back to the user-space network stack"`,
 		`cause="` + cause,

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tuntap/tuntap/internal/e2etest"
 	"github.com/tuntap/tuntap/internal/netns"
 )
 
@@ -23,7 +24,7 @@ func inNoTUN(t *testing.T, ns *netns.NS, args ...string) (stdout, stderr string,
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "ip", append([]string{"netns", "exec", ns.Name, "unshare", "--mount", "sh", "-c",
-		`mount -t tmpfs tmpfs /dev/net && exec "$0" "$@"`, tuntap(t)}, args...)...)
+		`mount -t tmpfs tmpfs /dev/net && exec "$0" "$@"`, e2etest.Bin(t)}, args...)...)
 	var o, e bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &o, &e
 	err := cmd.Run()
@@ -41,7 +42,7 @@ func inNoTUN(t *testing.T, ns *netns.NS, args ...string) (stdout, stderr string,
 // TestNoFallback: with --no-fallback, no TUN device is an error that says
 // why, and nothing keeps running.
 func TestNoFallback(t *testing.T) {
-	tp := &topo{a: netns.New(t), dir: sharedDir(t), ka: newKey(t), kb: newKey(t), name: uniqueName("nf")}
+	tp := &topo{a: netns.New(t), dir: sharedDir(t), ka: e2etest.NewKey(t), kb: e2etest.NewKey(t), name: e2etest.UniqueName("nf")}
 	conf := tp.stackConf(t, "SOCKS5 = "+socksAddr)
 	_, stderr, code := inNoTUN(t, tp.a, "up", "--no-fallback", "--socket-dir", filepath.Join(tp.dir, "sock"), conf)
 	if code == 0 {

@@ -15,9 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tuntap/tuntap/internal/e2etest"
 	"github.com/tuntap/tuntap/internal/netns"
-	"github.com/tuntap/tuntap/noise"
-	"github.com/tuntap/tuntap/uapi"
 )
 
 // The two namespaces: A runs tuntap on the user-space stack, B its peer
@@ -45,45 +44,24 @@ const (
 	nobody        = 65534
 )
 
-type key struct {
-	priv noise.PrivateKey
-	pub  noise.PublicKey
-}
-
-func newKey(t testing.TB) key {
-	t.Helper()
-	k, err := noise.GeneratePrivateKey()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return key{priv: k, pub: k.Public()}
-}
-
-var seq atomic.Int64
-
-// uniqueName is an interface name no other test or run uses.
-func uniqueName(prefix string) string {
-	return fmt.Sprintf("%s%d-%d", prefix, os.Getpid()%100000, seq.Add(1))
-}
-
 // topo is the two namespaces, the services in them, and the programs.
 type topo struct {
 	a, b   *netns.NS
 	dir    string // configs and control sockets, enterable by nobody
-	ka, kb key
+	ka, kb e2etest.Key
 	name   string // the stack side's interface: its config file's name
 	blob   []byte
 	sum    [32]byte
 	dns    *atomic.Int64 // questions B's DNS server answered
-	stack  *proc
+	stack  *e2etest.Proc
 }
 
 // newTopo builds both namespaces and starts B's HTTP, UDP echo and DNS
 // servers and A's local services; no tuntap runs yet.
 func newTopo(t *testing.T) *topo {
 	t.Helper()
-	tp := &topo{a: netns.New(t), b: netns.New(t), dir: sharedDir(t), ka: newKey(t), kb: newKey(t),
-		name: uniqueName("us"), blob: make([]byte, blobSize)}
+	tp := &topo{a: netns.New(t), b: netns.New(t), dir: sharedDir(t), ka: e2etest.NewKey(t), kb: e2etest.NewKey(t),
+		name: e2etest.UniqueName("us"), blob: make([]byte, blobSize)}
 	rand.Read(tp.blob)
 	tp.sum = sha256.Sum256(tp.blob)
 	netns.Veth(t, tp.a, "ub", tp.b, "ua")
@@ -97,14 +75,10 @@ func newTopo(t *testing.T) *topo {
 	return tp
 }
 
-// writeFile writes a config with mode 0600.
+// writeFile writes a config with mode 0600 into the shared directory.
 func (tp *topo) writeFile(t *testing.T, name, text string) string {
 	t.Helper()
-	path := filepath.Join(tp.dir, name)
-	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return path
+	return e2etest.WriteConf(t, tp.dir, name, text)
 }
 
 // stackConf is the user-space side's config; extra are more [Interface]
@@ -113,8 +87,8 @@ func (tp *topo) stackConf(t *testing.T, extra ...string) string {
 	t.Helper()
 	text := fmt.Sprintf("[Interface]\nPrivateKey = %s\nListenPort = %d\nAddress = %s/24\nDNS = %s\n%s\n"+
 		"[Peer]\nPublicKey = %s\nAllowedIPs = %s/32\nEndpoint = %s:%d\n",
-		tp.ka.priv.Base64(), stackPort, stackAddr, peerAddr, strings.Join(extra, "\n"),
-		tp.kb.pub, peerAddr, underB, peerPort)
+		tp.ka.Priv.Base64(), stackPort, stackAddr, peerAddr, strings.Join(extra, "\n"),
+		tp.kb.Pub, peerAddr, underB, peerPort)
 	return tp.writeFile(t, tp.name+".conf", text)
 }
 
@@ -128,7 +102,7 @@ const (
 
 // startStack runs `tuntap up FLAGS... CONF` in A and waits for its
 // "interface up" line.
-func (tp *topo) startStack(t *testing.T, how runner, env []string, conf string, flags ...string) *proc {
+func (tp *topo) startStack(t *testing.T, how runner, env []string, conf string, flags ...string) *e2etest.Proc {
 	t.Helper()
 	argv := append(append([]string{"up", "--log-level", "debug"}, flags...), conf)
 	var cmd *exec.Cmd
@@ -136,48 +110,40 @@ func (tp *topo) startStack(t *testing.T, how runner, env []string, conf string, 
 	case noTUN:
 		// $0 and "$@" carry the argv through sh without quoting.
 		cmd = tp.a.Command("unshare", append([]string{"--mount", "sh", "-c",
-			`mount -t tmpfs tmpfs /dev/net && exec "$0" "$@"`, tuntap(t)}, argv...)...)
+			`mount -t tmpfs tmpfs /dev/net && exec "$0" "$@"`, e2etest.Bin(t)}, argv...)...)
 	case asUser:
 		cmd = tp.a.Command("setpriv", append([]string{fmt.Sprintf("--reuid=%d", nobody), fmt.Sprintf("--regid=%d", nobody),
-			"--clear-groups", "--inh-caps=-all", "--bounding-set=-all", tuntap(t)}, argv...)...)
+			"--clear-groups", "--inh-caps=-all", "--bounding-set=-all", e2etest.Bin(t)}, argv...)...)
 	}
 	cmd.Env = append(os.Environ(), env...)
-	tp.stack = startProc(t, "tuntap-userspace-"+tp.name, cmd)
-	tp.stack.waitLog(t, `msg="interface up"`, 20*time.Second)
+	tp.stack = e2etest.StartCmd(t, "tuntap-userspace-"+tp.name, cmd)
+	tp.stack.WaitLog(t, `msg="interface up"`, 20*time.Second)
 	return tp.stack
 }
 
 // startPeerTuntap runs tuntap in kernel (TUN) mode in B.
 func (tp *topo) startPeerTuntap(t *testing.T) {
 	t.Helper()
-	name := uniqueName("tk")
+	name := e2etest.UniqueName("tk")
 	conf := tp.writeFile(t, name+".conf", fmt.Sprintf(
 		"[Interface]\nPrivateKey = %s\nListenPort = %d\nAddress = %s/24\n\n[Peer]\nPublicKey = %s\nAllowedIPs = %s/32\nEndpoint = %s:%d\n",
-		tp.kb.priv.Base64(), peerPort, peerAddr, tp.ka.pub, stackAddr, underA, stackPort))
+		tp.kb.Priv.Base64(), peerPort, peerAddr, tp.ka.Pub, stackAddr, underA, stackPort))
 	sockDir := filepath.Join(tp.dir, "peer-sock")
-	p := startProc(t, "tuntap-kernel-"+name, tp.b.Command(tuntap(t), "up", "--log-level", "debug", "--socket-dir", sockDir, conf))
-	p.waitLog(t, `msg="interface up"`, 20*time.Second)
-	if !strings.Contains(p.output(), "userspace=false") {
-		t.Fatalf("the peer in B should use a TUN device:\n%s", p.output())
+	p := e2etest.StartCmd(t, "tuntap-kernel-"+name, tp.b.Command(e2etest.Bin(t), "up", "--log-level", "debug", "--socket-dir", sockDir, conf))
+	p.WaitLog(t, `msg="interface up"`, 20*time.Second)
+	if !strings.Contains(p.Output(), "userspace=false") {
+		t.Fatalf("the peer in B should use a TUN device:\n%s", p.Output())
 	}
 }
 
 // startPeerWireguardGo runs wireguard-go in B, configured with wg and ip.
 func (tp *topo) startPeerWireguardGo(t *testing.T) {
 	t.Helper()
-	wgGo := wireguardGo(t)
-	name := uniqueName("wgu")
-	sock := uapi.SocketPath(uapi.DefaultDir, name)
-	t.Cleanup(func() { os.Remove(sock) })
-	cmd := tp.b.Command(wgGo, "-f", name)
-	cmd.Env = append(os.Environ(), "LOG_LEVEL=verbose")
-	p := startProc(t, "wireguard-go-"+name, cmd)
-	if !waitFor(20*time.Second, func() bool { _, err := os.Stat(sock); return err == nil || p.exited() }) || p.exited() {
-		t.Fatalf("wireguard-go did not create %s", sock)
-	}
+	name := e2etest.UniqueName("wgu")
+	e2etest.StartWireguardGo(t, tp.b, name)
 	conf := tp.writeFile(t, name+".wg", fmt.Sprintf(
 		"[Interface]\nPrivateKey = %s\nListenPort = %d\n\n[Peer]\nPublicKey = %s\nAllowedIPs = %s/32\nEndpoint = %s:%d\n",
-		tp.kb.priv.Base64(), peerPort, tp.ka.pub, stackAddr, underA, stackPort))
+		tp.kb.Priv.Base64(), peerPort, tp.ka.Pub, stackAddr, underA, stackPort))
 	tp.b.MustRun(t, "wg", "setconf", name, conf)
 	tp.b.MustRun(t, "ip", "addr", "add", peerAddr+"/24", "dev", name)
 	tp.b.MustRun(t, "ip", "link", "set", "dev", name, "mtu", "1420", "up")

@@ -51,8 +51,8 @@ func TestUnprivileged(t *testing.T) {
 			}
 			p := tp.startStack(t, asUser, env, conf, flags...)
 			sock := uapi.SocketPath(sockDir, tp.name)
-			if !strings.Contains(p.output(), "socket="+sock) {
-				t.Errorf("the log does not say the control socket is %s:\n%s", sock, p.output())
+			if !strings.Contains(p.Output(), "socket="+sock) {
+				t.Errorf("the log does not say the control socket is %s:\n%s", sock, p.Output())
 			}
 			checkSocket(t, sock)
 			if c.cause != "" {
@@ -60,7 +60,7 @@ func TestUnprivileged(t *testing.T) {
 			}
 			tp.waitTunnel(t, sockDir)
 			tp.fetchBlob(t, "SOCKS5 as nobody", "--socks5-hostname", socksAddr, fmt.Sprintf("http://%s:%d/file", testHost, httpPort))
-			if err := p.stop(5e9); err != nil {
+			if err := p.Stop(5e9); err != nil {
 				t.Errorf("tuntap up as nobody: exit on SIGTERM: %v", err)
 			}
 			if _, err := os.Stat(sock); !os.IsNotExist(err) {
