@@ -62,7 +62,7 @@ func (p *pipeline) once() {
 	msg := p.ob.msgs[0]
 	n := copy(p.rbuf[p.off:], msg)
 	p.a.e.flush(p.ob, now)
-	p.b.e.receiveData(p.ib, p.rbuf[:p.off+n], p.off, p.src, now)
+	p.b.e.receiveData(p.ib, p.rbuf[:p.off+n], p.off, p.src, netip.Addr{}, now)
 	p.delivered += len(p.ib.write)
 	p.ib.write = p.ib.write[:0]
 }

@@ -32,6 +32,7 @@ func (e *Engine) setIdentity(k noise.PrivateKey) bool {
 		}
 		p.mu.Lock()
 		p.zeroKeysLocked()
+		p.timers.abandonHandshake()
 		if p.hs != nil {
 			p.hs.SetLocal(e.static)
 		}
@@ -50,8 +51,11 @@ func (e *Engine) SetPrivateKey(k noise.PrivateKey) {
 	now := e.now()
 	for _, p := range e.Peers() {
 		p.mu.Lock()
+		// Not forced: the data path may have started the new key's
+		// handshake already, and a second initiation within 50 ms would be
+		// refused as too fast, costing a retry.
 		if p.Endpoint().IsValid() {
-			p.initiateLocked(now, true)
+			p.initiateLocked(now, false)
 		}
 		p.mu.Unlock()
 	}

@@ -263,11 +263,19 @@ func (e *Engine) Tick() {
 
 func jitter() time.Duration { return time.Duration(rand.Int64N(int64(333 * time.Millisecond))) }
 
-// sendTo sends datagrams to ep on the current transport.
-func (e *Engine) sendTo(msgs [][]byte, ep netip.AddrPort) error {
-	if err := e.transport().Send(msgs, ep); err != nil {
-		e.Counters.drops[DropSendFailed].Add(uint64(len(msgs)))
-		return err
+// sendFrom sends datagrams to ep on the current transport, from local
+// address src when it is valid and the transport can choose. If src has
+// gone (the address was removed), the kernel chooses instead.
+func (e *Engine) sendFrom(msgs [][]byte, ep netip.AddrPort, src netip.Addr) error {
+	t := e.transport()
+	var err error
+	if st, ok := t.(transport.Sticky); ok && src.IsValid() {
+		if err = st.SendFrom(msgs, ep, src); err == nil {
+			return nil
+		}
 	}
-	return nil
+	if err = t.Send(msgs, ep); err != nil {
+		e.Counters.drops[DropSendFailed].Add(uint64(len(msgs)))
+	}
+	return err
 }

@@ -159,3 +159,20 @@ func TestCloseIsPromptAndIdempotent(t *testing.T) {
 	}
 	a.e.Close()
 }
+
+// A multi-homed server answers from the address the client contacted, so
+// the client's view of its endpoint does not move (catalog 17). 127.0.0.2
+// is a second address of the loopback device.
+func TestRepliesLeaveFromContactedAddress(t *testing.T) {
+	a, b := newNode(t, "10.0.0.1"), newNode(t, "10.0.0.2")
+	connect(t, a, b, false, false)
+	contacted := netip.AddrPortFrom(netip.MustParseAddr("127.0.0.2"), b.e.Port())
+	a.e.Peer(b.priv.Public()).SetEndpoint(contacted)
+	a.dev.In <- udp4(a.addr, b.addr, []byte("to the second address"))
+	recvPacket(t, b.dev, 5*time.Second)
+	b.dev.In <- udp4(b.addr, a.addr, []byte("reply"))
+	recvPacket(t, a.dev, 5*time.Second)
+	if got := a.e.Peer(b.priv.Public()).Endpoint(); got != contacted {
+		t.Fatalf("a sees b at %v, want %v: b's reply left from another address", got, contacted)
+	}
+}

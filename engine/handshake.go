@@ -10,9 +10,10 @@ import (
 // hsMsg is a handshake message copied out of the receive batch. A fixed pool
 // of them bounds the memory unauthenticated senders can make us use.
 type hsMsg struct {
-	buf [noise.MessageInitiationSize]byte
-	n   int
-	src netip.AddrPort
+	buf   [noise.MessageInitiationSize]byte
+	n     int
+	src   netip.AddrPort
+	local netip.Addr // our address it was sent to
 }
 
 // handshakeQueue hands handshake messages from the receive loop to the
@@ -34,11 +35,11 @@ func (q *handshakeQueue) init(n int) {
 
 func (q *handshakeQueue) close() { close(q.done) }
 
-func (q *handshakeQueue) push(c *Counters, msg []byte, src netip.AddrPort) {
+func (q *handshakeQueue) push(c *Counters, msg []byte, src netip.AddrPort, local netip.Addr) {
 	select {
 	case m := <-q.free:
 		m.n = copy(m.buf[:], msg)
-		m.src = src
+		m.src, m.local = src, local
 		q.queue <- m
 	default:
 		c.drop(DropHandshakeQueue)
@@ -55,7 +56,7 @@ func (e *Engine) handshakeLoop() {
 		case <-e.hs.done:
 			return
 		case m := <-e.hs.queue:
-			e.handleHandshake(m.buf[:m.n], m.src)
+			e.handleHandshake(m.buf[:m.n], m.src, m.local)
 			e.hs.free <- m
 		}
 	}
@@ -70,7 +71,7 @@ func (e *Engine) isUnderLoad(now time.Time) bool {
 	return now.UnixNano() < e.underLoad.Load()
 }
 
-func (e *Engine) handleHandshake(msg []byte, src netip.AddrPort) {
+func (e *Engine) handleHandshake(msg []byte, src netip.AddrPort, local netip.Addr) {
 	now := e.now()
 	typ, _ := noise.MessageType(msg)
 	e.mu.RLock()
@@ -95,7 +96,7 @@ func (e *Engine) handleHandshake(msg []byte, src netip.AddrPort) {
 			// not make us allocate.
 			reply, err := cookie.CreateReply(msg, senderIndex(msg), src, now, e.hsScratch[:0])
 			e.hsOut[0] = reply
-			if err == nil && e.sendTo(e.hsOut[:], src) == nil {
+			if err == nil && e.sendFrom(e.hsOut[:], src, local) == nil {
 				e.Counters.CookieReplies.Add(1)
 			}
 			return
@@ -107,9 +108,9 @@ func (e *Engine) handleHandshake(msg []byte, src netip.AddrPort) {
 	}
 	switch typ {
 	case noise.MessageInitiationType:
-		e.handleInitiation(msg, src, now)
+		e.handleInitiation(msg, src, local, now)
 	case noise.MessageResponseType:
-		e.handleResponse(msg, src, now)
+		e.handleResponse(msg, src, local, now)
 	}
 }
 
@@ -119,7 +120,7 @@ func senderIndex(msg []byte) uint32 {
 	return uint32(msg[4]) | uint32(msg[5])<<8 | uint32(msg[6])<<16 | uint32(msg[7])<<24
 }
 
-func (e *Engine) handleInitiation(msg []byte, src netip.AddrPort, now time.Time) {
+func (e *Engine) handleInitiation(msg []byte, src netip.AddrPort, local netip.Addr, now time.Time) {
 	e.mu.RLock()
 	static := e.static
 	e.mu.RUnlock()
@@ -163,14 +164,14 @@ func (e *Engine) handleInitiation(msg []byte, src netip.AddrPort, now time.Time)
 	}
 	p.lastHandshake.Store(now.UnixNano())
 	p.timers.handshakeDone(now)
-	p.SetEndpoint(src)
+	p.setEndpoint(src, local)
 	p.rxBytes.Add(uint64(len(msg)))
 	p.timers.anySent(now)
 	p.send([][]byte{resp})
 	e.log.Debug("handshake answered", "peer", p.pub, "endpoint", src)
 }
 
-func (e *Engine) handleResponse(msg []byte, src netip.AddrPort, now time.Time) {
+func (e *Engine) handleResponse(msg []byte, src netip.AddrPort, local netip.Addr, now time.Time) {
 	ent := e.indexes.get(noise.ReceiverIndex(msg))
 	p := ent.peer
 	if p == nil || ent.sess != nil {
@@ -199,7 +200,7 @@ func (e *Engine) handleResponse(msg []byte, src netip.AddrPort, now time.Time) {
 	}
 	p.lastHandshake.Store(now.UnixNano())
 	p.timers.handshakeDone(now)
-	p.SetEndpoint(src)
+	p.setEndpoint(src, local)
 	p.rxBytes.Add(uint64(len(msg)))
 	p.timers.anyReceived()
 	e.log.Debug("handshake complete", "peer", p.pub, "endpoint", src)

@@ -15,7 +15,7 @@ type Peer struct {
 	e   *Engine
 	pub noise.PublicKey
 
-	ep  atomic.Pointer[netip.AddrPort]
+	ep  atomic.Pointer[endpoint]
 	cur atomic.Pointer[session] // the session we send with
 
 	// mu guards the handshake, the non-current sessions, the timers and the
@@ -38,25 +38,34 @@ type Peer struct {
 // PublicKey identifies the peer.
 func (p *Peer) PublicKey() noise.PublicKey { return p.pub }
 
+// endpoint is where a peer is, and which of our addresses it last
+// contacted: replies leave from that one.
+type endpoint struct {
+	addr netip.AddrPort
+	src  netip.Addr // invalid: the kernel chooses
+}
+
 // Endpoint is the peer's current UDP address (invalid if unknown).
 func (p *Peer) Endpoint() netip.AddrPort {
 	if ep := p.ep.Load(); ep != nil {
-		return *ep
+		return ep.addr
 	}
 	return netip.AddrPort{}
 }
 
-// SetEndpoint sets the peer's address; roaming updates it from authenticated
-// packets only.
-func (p *Peer) SetEndpoint(ep netip.AddrPort) {
+// SetEndpoint sets the peer's address, as configured.
+func (p *Peer) SetEndpoint(ep netip.AddrPort) { p.setEndpoint(ep, netip.Addr{}) }
+
+// setEndpoint records where an authenticated packet came from and to which
+// of our addresses; roaming goes through here only.
+func (p *Peer) setEndpoint(ep netip.AddrPort, local netip.Addr) {
 	ep = netip.AddrPortFrom(ep.Addr().Unmap(), ep.Port())
-	if old := p.ep.Load(); old != nil && *old == ep {
+	local = local.Unmap()
+	if old := p.ep.Load(); old != nil && old.addr == ep && old.src == local {
 		return
 	}
 	// Allocated only when the endpoint really moves.
-	moved := new(netip.AddrPort)
-	*moved = ep
-	p.ep.Store(moved)
+	p.ep.Store(&endpoint{addr: ep, src: local})
 }
 
 // zeroKeysLocked forgets every session and the handshake in progress.
@@ -136,12 +145,12 @@ func (p *Peer) initiateLocked(now time.Time, force bool) {
 // send sends datagrams to the peer's endpoint and counts their bytes as wg
 // does (whole datagrams).
 func (p *Peer) send(msgs [][]byte) {
-	ep := p.Endpoint()
-	if !ep.IsValid() {
+	ep := p.ep.Load()
+	if ep == nil || !ep.addr.IsValid() {
 		p.e.Counters.drops[DropNoEndpoint].Add(uint64(len(msgs)))
 		return
 	}
-	if p.e.sendTo(msgs, ep) != nil {
+	if p.e.sendFrom(msgs, ep.addr, ep.src) != nil {
 		return
 	}
 	var n int

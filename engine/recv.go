@@ -40,10 +40,18 @@ func (e *Engine) readTransport(t transport.Transport) {
 	}
 	sizes := make([]int, bs)
 	eps := make([]netip.AddrPort, bs)
+	locals := make([]netip.Addr, bs)
+	sticky, _ := t.(transport.Sticky)
 	trustChecksums(e.devs)
 	ib := &inBatch{write: make([][]byte, 0, bs)}
 	for {
-		n, err := t.Recv(views, sizes, eps)
+		var n int
+		var err error
+		if sticky != nil {
+			n, err = sticky.RecvLocal(views, sizes, eps, locals)
+		} else {
+			n, err = t.Recv(views, sizes, eps)
+		}
 		if err != nil {
 			if isClosedErr(err) || e.isClosed() {
 				return
@@ -68,10 +76,10 @@ func (e *Engine) readTransport(t transport.Transport) {
 				continue
 			}
 			if typ != noise.MessageTransportType {
-				e.hs.push(&e.Counters, msg, eps[i])
+				e.hs.push(&e.Counters, msg, eps[i], locals[i])
 				continue
 			}
-			e.receiveData(ib, bufs[i][:off+sizes[i]], off, eps[i], now)
+			e.receiveData(ib, bufs[i][:off+sizes[i]], off, eps[i], locals[i], now)
 		}
 		if len(ib.write) > 0 {
 			if _, err := e.devs[0].Write(ib.write, tun.Headroom); err != nil && !isClosedErr(err) {
@@ -101,7 +109,7 @@ func trustChecksums(devs []tun.Device) {
 
 // receiveData authenticates one transport message (at buf[off:]) and queues
 // its packet for the device.
-func (e *Engine) receiveData(ib *inBatch, buf []byte, off int, src netip.AddrPort, now time.Time) {
+func (e *Engine) receiveData(ib *inBatch, buf []byte, off int, src netip.AddrPort, local netip.Addr, now time.Time) {
 	msg := buf[off:]
 	idx, ctr, ok := noise.ParseTransportHeader(msg)
 	if !ok {
@@ -151,7 +159,7 @@ func (e *Engine) receiveData(ib *inBatch, buf []byte, off int, src netip.AddrPor
 		return
 	}
 	p := s.peer
-	p.received(s, src, len(msg), len(plain) == 0, now)
+	p.received(s, src, local, len(msg), len(plain) == 0, now)
 	if len(plain) == 0 {
 		e.Counters.Keepalives.Add(1)
 		return
@@ -172,8 +180,8 @@ func (e *Engine) receiveData(ib *inBatch, buf []byte, off int, src netip.AddrPor
 
 // received runs the receive side of an authenticated message: roaming,
 // timers, byte counts, and confirming the responder's new session.
-func (p *Peer) received(s *session, src netip.AddrPort, n int, keepalive bool, now time.Time) {
-	p.SetEndpoint(src)
+func (p *Peer) received(s *session, src netip.AddrPort, local netip.Addr, n int, keepalive bool, now time.Time) {
+	p.setEndpoint(src, local)
 	p.rxBytes.Add(uint64(n))
 	p.mu.Lock()
 	if p.next == s {

@@ -65,6 +65,11 @@ func (t *timers) initiationSent(now time.Time, jitter time.Duration) {
 	t.anySent(now)
 }
 
+// abandonHandshake forgets an attempt made with a key that is gone.
+func (t *timers) abandonHandshake() {
+	t.handshakeStart, t.retryAt = time.Time{}, time.Time{}
+}
+
 func (t *timers) handshakeDone(now time.Time) {
 	t.handshakeStart = time.Time{}
 	t.retryAt = time.Time{}

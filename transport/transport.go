@@ -25,3 +25,11 @@ type Transport interface {
 	Port() uint16
 	Close() error
 }
+
+// Sticky is a transport that reports the local address each datagram
+// arrived on and can send from a chosen one, so that replies leave from the
+// address a peer contacted (a multi-homed server).
+type Sticky interface {
+	RecvLocal(bufs [][]byte, sizes []int, eps []netip.AddrPort, locals []netip.Addr) (int, error)
+	SendFrom(bufs [][]byte, ep netip.AddrPort, src netip.Addr) error
+}
