@@ -132,10 +132,10 @@ func (e *Engine) receiveData(ib *inBatch, buf []byte, off int, src netip.AddrPor
 	}
 	// Cheap refusal before the crypto; the window moves only after it.
 	s.mu.Lock()
-	fresh := s.replay.Check(ctr) == replay.OK
+	res := s.replay.Check(ctr)
 	s.mu.Unlock()
-	if !fresh {
-		e.Counters.drop(DropReplay)
+	if res != replay.OK {
+		e.Counters.drop(replayDrop(res))
 		return
 	}
 	plain, err := noise.OpenTransport(s.kp, ctr, msg)
@@ -144,18 +144,10 @@ func (e *Engine) receiveData(ib *inBatch, buf []byte, off int, src netip.AddrPor
 		return
 	}
 	s.mu.Lock()
-	res := s.replay.Accept(ctr, noise.RejectAfterMessages)
+	res = s.replay.Accept(ctr, noise.RejectAfterMessages)
 	s.mu.Unlock()
-	switch res {
-	case replay.OK:
-	case replay.TooOld:
-		e.Counters.drop(DropTooOld)
-		return
-	case replay.Limit:
-		e.Counters.drop(DropKeyExpired)
-		return
-	default:
-		e.Counters.drop(DropReplay)
+	if res != replay.OK {
+		e.Counters.drop(replayDrop(res))
 		return
 	}
 	p := s.peer
@@ -176,6 +168,17 @@ func (e *Engine) receiveData(ib *inBatch, buf []byte, off int, src netip.AddrPor
 	if deliver {
 		ib.write = append(ib.write, buf[:tun.Headroom+len(pkt)])
 	}
+}
+
+// replayDrop names the counter for what the replay window refused.
+func replayDrop(r replay.Result) Drop {
+	switch r {
+	case replay.TooOld:
+		return DropTooOld
+	case replay.Limit:
+		return DropKeyExpired
+	}
+	return DropReplay
 }
 
 // received runs the receive side of an authenticated message: roaming,

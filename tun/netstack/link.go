@@ -3,6 +3,7 @@ package netstack
 import (
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"gvisor.dev/gvisor/pkg/buffer"
 	"gvisor.dev/gvisor/pkg/tcpip"
@@ -12,11 +13,16 @@ import (
 
 // link is the stack's only NIC. Outbound packets are queued by reference
 // (no clone, no copy) and copied once, straight into the caller's buffer, by
-// Stack.Read. The queue is bounded: when the engine falls behind, packets are
-// dropped and counted, as a full NIC ring would, and TCP backs off.
+// Stack.Read. The queue is bounded: when the engine falls behind, the sender
+// waits for room, as a kernel socket waits on a full qdisc. Dropping at once
+// instead made parallel TCP flows starve each other: whichever flow had to
+// retransmit found the queue refilled by the others, lost the retransmission
+// too, and backed its RTO off for seconds. Only a queue stuck past
+// maxQueueWait drops (and counts) packets.
 type link struct {
-	mtu   uint32
-	queue chan *stack.PacketBuffer
+	mtu    uint32
+	queue  chan *stack.PacketBuffer
+	closed <-chan struct{}
 
 	mu         sync.RWMutex
 	dispatcher stack.NetworkDispatcher
@@ -26,26 +32,56 @@ type link struct {
 
 var _ stack.LinkEndpoint = (*link)(nil)
 
-func newLink(mtu, queueLen int) *link {
-	return &link{mtu: uint32(mtu), queue: make(chan *stack.PacketBuffer, queueLen)}
+// maxQueueWait bounds how long a sender waits for room. It only matters when
+// nothing drains the queue for that long: two stacks pumped into each other
+// (netstacktest.Pair) could otherwise wait on each other forever.
+const maxQueueWait = 500 * time.Millisecond
+
+func newLink(mtu, queueLen int, closed <-chan struct{}) *link {
+	return &link{mtu: uint32(mtu), queue: make(chan *stack.PacketBuffer, queueLen), closed: closed}
 }
 
-// WritePackets never blocks: it runs on gVisor's timer and protocol goroutines.
+// WritePackets waits while the queue is full (see link), never past close.
 func (l *link) WritePackets(pkts stack.PacketBufferList) (int, tcpip.Error) {
 	n := 0
+	var timer *time.Timer
 	for _, pkt := range pkts.AsSlice() {
 		select {
 		case l.queue <- pkt.IncRef():
 			n++
+			continue
 		default:
-			pkt.DecRef()
-			l.dropQueueFull.Add(1)
 		}
+		if timer == nil { // a timer only once the queue is full
+			timer = time.NewTimer(maxQueueWait)
+			defer timer.Stop()
+		}
+		if l.wait(pkt, timer) {
+			n++
+			continue
+		}
+		pkt.DecRef()
+		l.dropQueueFull.Add(1)
 	}
 	if n == 0 {
 		return 0, &tcpip.ErrNoBufferSpace{}
 	}
 	return n, nil
+}
+
+// wait queues pkt once there is room. It reports false if the stack closed
+// or the timer fired; a fired timer is re-armed to fire at once, so the rest
+// of a stuck batch does not wait maxQueueWait again.
+func (l *link) wait(pkt *stack.PacketBuffer, timer *time.Timer) bool {
+	select {
+	case l.queue <- pkt:
+		return true
+	case <-l.closed:
+		return false
+	case <-timer.C:
+		timer.Reset(0)
+		return false
+	}
 }
 
 // inject hands one inbound IP packet to the stack. The bytes are copied into

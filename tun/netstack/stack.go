@@ -76,11 +76,12 @@ func New(cfg Config) (*Stack, error) {
 	if err := validate(cfg, mtu); err != nil {
 		return nil, err
 	}
+	closed := make(chan struct{})
 	s := &Stack{
-		link:   newLink(mtu, outQueueLen),
+		link:   newLink(mtu, outQueueLen, closed),
 		mtu:    mtu,
 		dns:    append([]netip.Addr(nil), cfg.DNS...),
-		closed: make(chan struct{}),
+		closed: closed,
 	}
 	s.stack = stack.New(stack.Options{
 		NetworkProtocols:   []stack.NetworkProtocolFactory{ipv4.NewProtocol, ipv6.NewProtocol},
@@ -169,7 +170,7 @@ func protoOf(a netip.Addr) tcpip.NetworkProtocolNumber {
 type Stats struct {
 	DropBadPacket   uint64 // Write: not an IPv4/IPv6 packet
 	DropShortBuffer uint64 // Read: packet larger than the caller's buffer
-	DropQueueFull   uint64 // stack sent faster than the engine reads
+	DropQueueFull   uint64 // the engine read nothing for maxQueueWait, or the stack closed
 }
 
 // Stats returns the drop counters.
