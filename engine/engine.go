@@ -85,7 +85,9 @@ type Engine struct {
 	// so the static key itself cannot tell).
 	hasKey     atomic.Bool
 	curStatic  atomic.Pointer[noise.Static]
-	loopWarned atomic.Bool // the routing-loop warning was logged
+	loopWarned atomic.Bool
+	// tooBigWarned: the too-big warning was logged.
+	tooBigWarned atomic.Bool // the routing-loop warning was logged
 }
 
 type trHolder struct{ t transport.Transport }

@@ -100,6 +100,11 @@ func (e *Engine) sealFor(ob *outBatch, p *Peer, b []byte, n int, now time.Time) 
 	plain := o + n
 	if plain > e.innerMTU {
 		e.Counters.drop(DropTooBig)
+		if e.tooBigWarned.CompareAndSwap(false, true) {
+			// Most likely the MTU was raised after start; say so once.
+			e.log.Warn("packet larger than the tunnel carries: dropped and counted (too_big); if the interface MTU was raised after start, restart the interface",
+				"bytes", n, "mtu", e.innerMTU-o)
+		}
 		return
 	}
 	if ob.peer != p {
