@@ -2,7 +2,6 @@ package netstack
 
 import (
 	"fmt"
-	"os"
 
 	"github.com/tuntap/tuntap/tun"
 	"gvisor.dev/gvisor/pkg/tcpip/network/ipv4"
@@ -118,9 +117,6 @@ func checkArgs(n, offset int) error {
 // idempotent and always returns nil.
 func (s *Stack) Close() error {
 	s.closeOnce.Do(func() {
-		if os.Getenv("TT_DEBUG_STATS") != "" {
-			fmt.Fprintf(os.Stderr, "DEBUGSTATS %+v %+v\n", s.Stats(), s.stack.Stats().TCP)
-		}
 		close(s.closed)
 		s.writeMu.Lock() // wait for Writes inside the stack
 		s.writeMu.Unlock()

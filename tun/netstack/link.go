@@ -35,7 +35,7 @@ var _ stack.LinkEndpoint = (*link)(nil)
 // maxQueueWait bounds how long a sender waits for room. It only matters when
 // nothing drains the queue for that long: two stacks pumped into each other
 // (netstacktest.Pair) could otherwise wait on each other forever.
-const maxQueueWait = 0 * time.Millisecond
+const maxQueueWait = 500 * time.Millisecond
 
 func newLink(mtu, queueLen int, closed <-chan struct{}) *link {
 	return &link{mtu: uint32(mtu), queue: make(chan *stack.PacketBuffer, queueLen), closed: closed}
