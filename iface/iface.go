@@ -40,6 +40,9 @@ type Options struct {
 	// NoOffload reads and writes packets one by one, without the kernel's
 	// segmentation offloads.
 	NoOffload bool
+	// Queues opens a multi-queue device with one engine reader per queue
+	// (0 or 1: one queue).
+	Queues int
 	// Userspace uses the user-space network stack instead of a TUN device;
 	// without it, Up falls back to the stack when no TUN device can be
 	// opened, unless NoFallback.
@@ -59,6 +62,7 @@ type Interface struct {
 	dev     *tun.Iface
 	eng     *engine.Engine
 	sw      *engine.Switched // tap mode only
+	extra   []tun.Device     // the device's queues after the first
 	stack   *netstack.Stack  // user-space mode only
 	proxies *proxy.Group
 	cfg     *config.Config
@@ -135,7 +139,7 @@ func Up(opts Options) (_ *Interface, err error) {
 	eng, err := engine.New(engine.Config{
 		PrivateKey: cfg.Interface.PrivateKey,
 		ListenPort: uint16(cfg.Interface.ListenPort),
-		Devices:    []tun.Device{dev},
+		Devices:    append([]tun.Device{dev}, i.extra...),
 		Forwarder:  fwd,
 		Logger:     log.With("if", i.name),
 	})
@@ -202,7 +206,7 @@ func (i *Interface) openDevice(opts Options, kind tun.Kind, mtu int) (tun.Device
 		i.name = opts.Device.Name()
 		return opts.Device, nil
 	}
-	cfg := tun.Config{Name: opts.Name, Kind: kind, MTU: mtu, Owner: -1, Group: -1, VnetHdr: !opts.NoOffload}
+	cfg := tun.Config{Name: opts.Name, Kind: kind, MTU: mtu, Owner: -1, Group: -1, VnetHdr: !opts.NoOffload, Queues: opts.Queues}
 	var err error
 	if i.dev, err = tun.Open(cfg); err != nil {
 		return nil, err
@@ -213,6 +217,15 @@ func (i *Interface) openDevice(opts Options, kind tun.Kind, mtu int) (tun.Device
 	}
 	off, err := tun.NewOffload(i.dev.Queues()[0])
 	if err == nil {
+		// More queues: the kernel spreads flows over them, one engine
+		// reader each.
+		for _, q := range i.dev.Queues()[1:] {
+			o, err := tun.NewOffload(q)
+			if err != nil {
+				return nil, err
+			}
+			i.extra = append(i.extra, o)
+		}
 		return off, nil
 	}
 	i.log.Info("segmentation offload unavailable, reading packets one by one", "if", i.name, "err", err)

@@ -30,6 +30,7 @@ func runUp(args []string) int {
 	userspace := fs.Bool("userspace", false, "use the user-space network stack instead of a TUN device (no root needed)")
 	noFallback := fs.Bool("no-fallback", false, "fail instead of falling back to the user-space stack when no TUN device can be opened")
 	noOffload := fs.Bool("no-offload", false, "do not use the kernel's segmentation offloads on the device")
+	queues := fs.Int("queues", 1, "open the TUN/TAP device with `N` queues, one reader each (for machines with more cores; no gain measured on 2)")
 	var px iface.Proxies
 	fs.StringVar(&px.SOCKS5, "socks5", "", "user-space mode: SOCKS5 proxy into the tunnel on `ADDR` (e.g. 127.0.0.1:1080)")
 	socksAuth := fs.String("socks5-auth", "", "SOCKS5 `USER:PASS` (or set TUNTAP_SOCKS5_AUTH, which ps does not show)")
@@ -82,7 +83,7 @@ func runUp(args []string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	i, err := iface.Up(iface.Options{Name: name, Config: cfg, SocketDir: *sockDir, Log: log,
-		Userspace: *userspace, NoFallback: *noFallback, NoOffload: *noOffload, Proxies: px})
+		Userspace: *userspace, NoFallback: *noFallback, NoOffload: *noOffload, Proxies: px, Queues: *queues})
 	if err != nil {
 		log.Error("up failed", "if", name, "err", err)
 		return 1
