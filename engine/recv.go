@@ -16,6 +16,10 @@ type inBatch struct {
 	targets []*Peer
 	lastIdx uint32
 	lastEnt indexEntry
+	// Hub forwarding (tap mode) seals a copy per other peer; the buffer and
+	// batch are reused, since each copy leaves before the next is made.
+	fwdBuf []byte
+	fwdOut outBatch
 }
 
 // readTransport is the inbound loop of one transport: it reads a batch,
@@ -163,7 +167,7 @@ func (e *Engine) receiveData(ib *inBatch, buf []byte, off int, src netip.AddrPor
 		return
 	}
 	for _, q := range out {
-		e.forwardTo(q, pkt, now)
+		e.forwardTo(ib, q, pkt, now)
 	}
 	if deliver {
 		ib.write = append(ib.write, buf[:tun.Headroom+len(pkt)])
@@ -208,11 +212,13 @@ func (p *Peer) received(s *session, src netip.AddrPort, local netip.Addr, n int,
 }
 
 // forwardTo seals a copy of a packet for another peer (hub forwarding of
-// the layer-2 switch). It is off the common path: a copy per packet.
-func (e *Engine) forwardTo(p *Peer, pkt []byte, now time.Time) {
-	buf := make([]byte, e.bufSize)
-	copy(buf[tun.Headroom:], pkt)
-	var ob outBatch
-	e.sealFor(&ob, p, buf, len(pkt), now)
-	e.flush(&ob, now)
+// the layer-2 switch) and sends it at once.
+func (e *Engine) forwardTo(ib *inBatch, p *Peer, pkt []byte, now time.Time) {
+	if ib.fwdBuf == nil {
+		ib.fwdBuf = make([]byte, e.bufSize)
+		ib.fwdOut.msgs = make([][]byte, 0, 1)
+	}
+	copy(ib.fwdBuf[tun.Headroom:], pkt)
+	e.sealFor(&ib.fwdOut, p, ib.fwdBuf, len(pkt), now)
+	e.flush(&ib.fwdOut, now)
 }

@@ -3,7 +3,6 @@
 package transport
 
 import (
-	"errors"
 	"fmt"
 	"net"
 	"net/netip"
@@ -32,35 +31,6 @@ func Listen(opts Options) (*UDP, error) {
 
 // Offloads reports false, false: UDP GSO and GRO are Linux features.
 func (u *UDP) Offloads() (gso, gro bool) { return false, false }
-
-// BatchSize is the most datagrams one Recv returns.
-func (u *UDP) BatchSize() int { return u.batch }
-
-// Port is the bound UDP port.
-func (u *UDP) Port() uint16 { return u.port }
-
-// Stats returns the receive drop counters.
-func (u *UDP) Stats() Stats { return Stats{Truncated: u.truncated.Load()} }
-
-// Close closes the socket; a blocked Recv returns net.ErrClosed.
-func (u *UDP) Close() error {
-	if u.closed.Swap(true) {
-		return nil
-	}
-	return u.conn.Close()
-}
-
-func (u *UDP) ioError(op string, err error) error {
-	if u.closed.Load() || errors.Is(err, net.ErrClosed) {
-		return net.ErrClosed
-	}
-	return fmt.Errorf("udp %s on port %d: %w", op, u.port, err)
-}
-
-// Recv implements Transport, one datagram per call.
-func (u *UDP) Recv(bufs [][]byte, sizes []int, eps []netip.AddrPort) (int, error) {
-	return u.RecvLocal(bufs, sizes, eps, nil)
-}
 
 // RecvLocal is Recv; the local address is not reported here (locals[0] is
 // set to the zero Addr).

@@ -6,7 +6,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
@@ -18,21 +17,6 @@ import (
 	"github.com/tuntap/tuntap/internal/testenv"
 )
 
-// publicDir makes a directory that an unprivileged uid can enter, for
-// binaries run under setpriv --reuid.
-func publicDir(t *testing.T) string {
-	t.Helper()
-	dir, err := os.MkdirTemp("", "tuntap-test-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	if err := os.Chmod(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	return dir
-}
-
 // buildTuntap builds the real binary with go build, as a user would.
 func buildTuntap(t *testing.T) string {
 	t.Helper()
@@ -40,7 +24,7 @@ func buildTuntap(t *testing.T) string {
 	if err != nil {
 		goTool = filepath.Join(runtime.GOROOT(), "bin", "go")
 	}
-	bin := filepath.Join(publicDir(t), "tuntap")
+	bin := filepath.Join(testenv.SharedDir(t), "tuntap")
 	out, err := exec.Command(goTool, "build", "-o", bin, ".").CombinedOutput()
 	if err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)

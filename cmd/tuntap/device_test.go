@@ -54,7 +54,7 @@ func copyTestBinary(t *testing.T) string {
 		t.Fatal(err)
 	}
 	defer src.Close()
-	dst := publicDir(t) + "/tuntap.test"
+	dst := testenv.SharedDir(t) + "/tuntap.test"
 	f, err := os.OpenFile(dst, os.O_CREATE|os.O_WRONLY, 0o755)
 	if err != nil {
 		t.Fatal(err)

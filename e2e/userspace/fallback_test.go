@@ -15,6 +15,7 @@ import (
 
 	"github.com/tuntap/tuntap/internal/e2etest"
 	"github.com/tuntap/tuntap/internal/netns"
+	"github.com/tuntap/tuntap/internal/testenv"
 )
 
 // inNoTUN runs tuntap ARGS... in ns, in a mount namespace whose /dev/net is
@@ -42,7 +43,7 @@ func inNoTUN(t *testing.T, ns *netns.NS, args ...string) (stdout, stderr string,
 // TestNoFallback: with --no-fallback, no TUN device is an error that says
 // why, and nothing keeps running.
 func TestNoFallback(t *testing.T) {
-	tp := &topo{a: netns.New(t), dir: sharedDir(t), ka: e2etest.NewKey(t), kb: e2etest.NewKey(t), name: e2etest.UniqueName("nf")}
+	tp := &topo{a: netns.New(t), dir: testenv.SharedDir(t), ka: e2etest.NewKey(t), kb: e2etest.NewKey(t), name: e2etest.UniqueName("nf")}
 	conf := tp.stackConf(t, "SOCKS5 = "+socksAddr)
 	_, stderr, code := inNoTUN(t, tp.a, "up", "--no-fallback", "--socket-dir", filepath.Join(tp.dir, "sock"), conf)
 	if code == 0 {

@@ -3,7 +3,6 @@
 package userspace
 
 import (
-	"errors"
 	"net"
 	"net/http"
 	"net/netip"
@@ -12,9 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"golang.org/x/net/dns/dnsmessage"
-
 	"github.com/tuntap/tuntap/internal/netns"
+	"github.com/tuntap/tuntap/tun/netstack/netstacktest"
 )
 
 // listenIn opens a listener or packet socket inside ns; the socket stays
@@ -67,58 +65,21 @@ func serveDNS(t *testing.T, ns *netns.NS, listen, host, addr string) *atomic.Int
 	t.Helper()
 	pc := listenIn(t, ns, func() (net.PacketConn, error) { return net.ListenPacket("udp", listen) })
 	t.Cleanup(func() { pc.Close() })
-	name := dnsmessage.MustNewName(host + ".")
-	a := netip.MustParseAddr(addr).As4()
-	var asked atomic.Int64
-	go func() {
-		buf := make([]byte, 1500)
-		for {
-			n, from, err := pc.ReadFrom(buf)
-			if err != nil {
-				return
-			}
-			if reply, err := dnsAnswer(buf[:n], name, a); err == nil {
-				asked.Add(1)
-				pc.WriteTo(reply, from)
-			}
-		}
-	}()
-	return &asked
+	cp := &countingConn{PacketConn: pc}
+	go netstacktest.ServeDNS(t, cp, map[string][]netip.Addr{host: {netip.MustParseAddr(addr)}})
+	return &cp.reads
 }
 
-func dnsAnswer(msg []byte, name dnsmessage.Name, a [4]byte) ([]byte, error) {
-	var p dnsmessage.Parser
-	h, err := p.Start(msg)
-	if err != nil {
-		return nil, err
+// countingConn counts the datagrams read through it.
+type countingConn struct {
+	net.PacketConn
+	reads atomic.Int64
+}
+
+func (c *countingConn) ReadFrom(b []byte) (int, net.Addr, error) {
+	n, from, err := c.PacketConn.ReadFrom(b)
+	if err == nil {
+		c.reads.Add(1)
 	}
-	q, err := p.Question()
-	if err != nil {
-		return nil, err
-	}
-	if h.Response {
-		return nil, errors.New("not a question")
-	}
-	rh := dnsmessage.Header{ID: h.ID, Response: true, Authoritative: true, RecursionDesired: h.RecursionDesired}
-	if q.Name != name {
-		rh.RCode = dnsmessage.RCodeNameError
-	}
-	b := dnsmessage.NewBuilder(nil, rh)
-	b.EnableCompression()
-	if err := b.StartQuestions(); err != nil {
-		return nil, err
-	}
-	if err := b.Question(q); err != nil {
-		return nil, err
-	}
-	if err := b.StartAnswers(); err != nil {
-		return nil, err
-	}
-	if q.Name == name && q.Type == dnsmessage.TypeA {
-		rr := dnsmessage.ResourceHeader{Name: name, Type: dnsmessage.TypeA, Class: dnsmessage.ClassINET, TTL: 60}
-		if err := b.AResource(rr, dnsmessage.AResource{A: a}); err != nil {
-			return nil, err
-		}
-	}
-	return b.Finish()
+	return n, from, err
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/tuntap/tuntap/internal/e2etest"
 	"github.com/tuntap/tuntap/internal/netns"
+	"github.com/tuntap/tuntap/internal/testenv"
 )
 
 // The two namespaces: A runs tuntap on the user-space stack, B its peer
@@ -60,7 +61,7 @@ type topo struct {
 // servers and A's local services; no tuntap runs yet.
 func newTopo(t *testing.T) *topo {
 	t.Helper()
-	tp := &topo{a: netns.New(t), b: netns.New(t), dir: sharedDir(t), ka: e2etest.NewKey(t), kb: e2etest.NewKey(t),
+	tp := &topo{a: netns.New(t), b: netns.New(t), dir: testenv.SharedDir(t), ka: e2etest.NewKey(t), kb: e2etest.NewKey(t),
 		name: e2etest.UniqueName("us"), blob: make([]byte, blobSize)}
 	rand.Read(tp.blob)
 	tp.sum = sha256.Sum256(tp.blob)

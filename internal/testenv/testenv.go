@@ -43,3 +43,19 @@ func RequireTool(t testing.TB, name string) string {
 	}
 	return p
 }
+
+// SharedDir is a fresh directory that an unprivileged uid (setpriv
+// --reuid) can enter, unlike t.TempDir whose parents are private to root;
+// it is removed when the test ends.
+func SharedDir(t testing.TB) string {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "tuntap-test-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
