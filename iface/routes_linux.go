@@ -89,7 +89,8 @@ func (i *Interface) addRule(r netcfg.Rule) error {
 // else the first free table from 51820), and per family "not fwmark T table
 // T" sends everything else to table T, whose only route is the default one
 // into the tunnel, while "table main suppress_prefixlength 0" keeps main's
-// more specific routes (the LAN, the endpoint's subnet) in force.
+// more specific routes (the LAN, the endpoint's subnet) in force. Its
+// nftables rules come with it (addFirewall).
 func (i *Interface) addDefault(v4, v6 bool) error {
 	mark := i.cfg.Interface.FwMark
 	if mark == 0 {
@@ -121,6 +122,9 @@ func (i *Interface) addDefault(v4, v6 bool) error {
 			return err
 		}
 	}
+	if err := i.addFirewall(mark, v4, v6); err != nil {
+		return err
+	}
 	if v4 {
 		// Replies to marked packets must pass reverse-path filtering.
 		if err := netcfg.SetSysctl("net.ipv4.conf.all.src_valid_mark", "1"); err != nil {
@@ -132,8 +136,8 @@ func (i *Interface) addDefault(v4, v6 bool) error {
 }
 
 // removeRoutes undoes addRoutes: rules first (so nothing is sent to a
-// half-emptied table), newest first, then routes. Routes would also vanish
-// with the device; rules would not.
+// half-emptied table), newest first, then the nftables tables and routes.
+// Routes would also vanish with the device; rules and tables would not.
 func (i *Interface) removeRoutes() {
 	for k := len(i.rt.rules) - 1; k >= 0; k-- {
 		if err := netcfg.DelRule(i.rt.rules[k]); err != nil {
@@ -141,6 +145,7 @@ func (i *Interface) removeRoutes() {
 		}
 	}
 	i.rt.rules = nil
+	i.removeFirewall()
 	for _, r := range i.rt.routes {
 		netcfg.DelRoute(i.name, r.dst, r.table) // fails harmlessly if the device is gone
 	}

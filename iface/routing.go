@@ -25,6 +25,7 @@ type routing struct {
 	routes []tableRoute
 	rules  []netcfg.Rule
 	dns    string // name registered with resolvconf, "" if none
+	nft    nftState
 }
 
 type tableRoute struct {
