@@ -1,17 +1,12 @@
 package noise
 
 import (
-	"crypto/cipher"
 	"crypto/rand"
 	"fmt"
-	"hash"
 	"io"
 	"net/netip"
 	"sync"
 	"time"
-
-	"golang.org/x/crypto/blake2s"
-	"golang.org/x/crypto/chacha20poly1305"
 )
 
 // Cookies (paper, section 5.4.7): a responder under load answers a handshake
@@ -23,34 +18,22 @@ import (
 // CookieChecker is the responder's side: one per local identity, safe for
 // concurrent use.
 type CookieChecker struct {
-	mac1Key [32]byte
-	xaead   cipher.AEAD // keyed with HASH("cookie--" || local public key)
-	rand    io.Reader
-	pool    sync.Pool // *macScratch keyed with mac1Key
+	mac1Key   [32]byte
+	cookieKey [32]byte // HASH("cookie--" || local public key), the reply's XAEAD key
+	rand      io.Reader
 
 	mu        sync.RWMutex
 	secret    [32]byte
 	secretSet time.Time
 }
 
-// macScratch is a keyed MAC and its output, pooled so CheckMAC1 allocates
-// nothing: Reset returns a keyed BLAKE2s to its keyed initial state.
-type macScratch struct {
-	h   hash.Hash
-	out [16]byte
-}
-
-func newMACScratch(key []byte) *macScratch {
-	h, _ := blake2s.New128(key)
-	return &macScratch{h: h}
-}
-
 // NewCookieChecker is for the local identity with public key local.
 func NewCookieChecker(local PublicKey) *CookieChecker {
-	c := &CookieChecker{mac1Key: labelHash(labelMAC1, local[:]), rand: rand.Reader}
-	key := labelHash(labelCookie, local[:])
-	c.xaead, _ = chacha20poly1305.NewX(key[:])
-	return c
+	return &CookieChecker{
+		mac1Key:   labelHash(labelMAC1, local[:]),
+		cookieKey: labelHash(labelCookie, local[:]),
+		rand:      rand.Reader,
+	}
 }
 
 // CheckMAC1 reports, in constant time, whether a handshake message carries a
@@ -60,16 +43,10 @@ func (c *CookieChecker) CheckMAC1(msg []byte) bool {
 	if t, ok := MessageType(msg); !ok || (t != MessageInitiationType && t != MessageResponseType) {
 		return false
 	}
-	s, _ := c.pool.Get().(*macScratch)
-	if s == nil {
-		s = newMACScratch(c.mac1Key[:])
-	}
 	n := len(msg)
-	s.h.Write(msg[:n-32])
-	ok := macEqual(s.h.Sum(s.out[:0]), msg[n-32:n-16])
-	s.h.Reset()
-	c.pool.Put(s)
-	return ok
+	var m [16]byte
+	mac(&m, c.mac1Key[:], msg[:n-32])
+	return macEqual(m[:], msg[n-32:n-16])
 }
 
 // CheckMAC2 reports whether msg carries a valid mac2 for the source address
@@ -84,6 +61,7 @@ func (c *CookieChecker) CheckMAC2(msg []byte, src netip.AddrPort, now time.Time)
 	}
 	n := len(msg)
 	mac(&want, cookie[:], msg[:n-16])
+	wipe(cookie[:])
 	return macEqual(want[:], msg[n-16:])
 }
 
@@ -111,25 +89,30 @@ func addrBytes(src netip.AddrPort) [18]byte {
 
 // CreateReply appends to dst a cookie reply to msg, a handshake message from
 // src whose mac1 the caller has checked. receiverIndex is msg's sender index.
-// The secret is renewed first when older than CookieRefreshTime.
+// The secret is renewed first when older than CookieRefreshTime. It allocates
+// nothing when dst has room for MessageCookieReplySize more bytes: an
+// unauthenticated sender triggers it.
 func (c *CookieChecker) CreateReply(msg []byte, receiverIndex uint32, src netip.AddrPort, now time.Time, dst []byte) ([]byte, error) {
 	if t, ok := MessageType(msg); !ok || (t != MessageInitiationType && t != MessageResponseType) {
-		return dst, fmt.Errorf("create cookie reply: %w", ErrInvalidMessage)
+		return dst, errsCreateReply.wrap(ErrInvalidMessage)
 	}
 	if err := c.refresh(now); err != nil {
 		return dst, err
 	}
-	var cookie [16]byte
-	c.cookie(&cookie, src, now) // fresh: refresh just ran
-	reply := make([]byte, 32, MessageCookieReplySize)
-	reply[0] = MessageCookieReplyType
+	// Reserve the whole reply up front, so the AEAD appends in place.
+	whole, reply := sliceForAppend(dst, MessageCookieReplySize)
+	reply[0], reply[1], reply[2], reply[3] = MessageCookieReplyType, 0, 0, 0
 	le.PutUint32(reply[4:], receiverIndex)
-	if _, err := io.ReadFull(c.rand, reply[8:32]); err != nil {
+	nonce := reply[8:32]
+	if _, err := io.ReadFull(c.rand, nonce); err != nil {
 		return dst, fmt.Errorf("create cookie reply: nonce: %w", err)
 	}
+	var cookie [16]byte
+	c.cookie(&cookie, src, now) // fresh: refresh just ran
 	n := len(msg)
-	reply = c.xaead.Seal(reply, reply[8:32], cookie[:], msg[n-32:n-16])
-	return append(dst, reply...), nil
+	whole = aeadSeal(whole[:len(dst)+32], &c.cookieKey, nonce, cookie[:], msg[n-32:n-16])
+	wipe(cookie[:])
+	return whole, nil
 }
 
 func (c *CookieChecker) refresh(now time.Time) error {

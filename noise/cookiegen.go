@@ -1,12 +1,8 @@
 package noise
 
 import (
-	"crypto/cipher"
-	"fmt"
 	"sync"
 	"time"
-
-	"golang.org/x/crypto/chacha20poly1305"
 )
 
 // CookieGenerator is the sender's side of the MACs: one per peer, keyed from
@@ -14,8 +10,8 @@ import (
 // to the peer goes through AddMACs; cookie replies from the peer go to
 // ConsumeReply.
 type CookieGenerator struct {
-	mac1Key [32]byte
-	xaead   cipher.AEAD // keyed with HASH("cookie--" || remote public key)
+	mac1Key   [32]byte
+	cookieKey [32]byte // HASH("cookie--" || remote public key), the reply's XAEAD key
 
 	mu         sync.Mutex
 	cookie     [16]byte
@@ -26,10 +22,10 @@ type CookieGenerator struct {
 
 // NewCookieGenerator is for the peer with public key remote.
 func NewCookieGenerator(remote PublicKey) *CookieGenerator {
-	g := &CookieGenerator{mac1Key: labelHash(labelMAC1, remote[:])}
-	key := labelHash(labelCookie, remote[:])
-	g.xaead, _ = chacha20poly1305.NewX(key[:])
-	return g
+	return &CookieGenerator{
+		mac1Key:   labelHash(labelMAC1, remote[:]),
+		cookieKey: labelHash(labelCookie, remote[:]),
+	}
 }
 
 // AddMACs fills mac1 of an initiation or response, and mac2 when we hold a
@@ -58,19 +54,20 @@ func (g *CookieGenerator) AddMACs(msg []byte, now time.Time) {
 
 // ConsumeReply decrypts a cookie reply and keeps the cookie for the next
 // AddMACs. The reply must answer the last message sent (its mac1 is the
-// AEAD's additional data); each sent message takes at most one reply.
+// AEAD's additional data); each sent message takes at most one reply. It
+// allocates nothing: anyone who sees our index can send a reply.
 func (g *CookieGenerator) ConsumeReply(reply []byte, now time.Time) error {
 	if t, ok := MessageType(reply); !ok || t != MessageCookieReplyType {
-		return fmt.Errorf("consume cookie reply: %w", ErrInvalidMessage)
+		return errsConsumeReply.wrap(ErrInvalidMessage)
 	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if !g.awaitReply {
-		return fmt.Errorf("consume cookie reply: %w", ErrUnexpectedCookie)
+		return errsConsumeReply.wrap(ErrUnexpectedCookie)
 	}
 	var cookie [16]byte
-	if _, err := g.xaead.Open(cookie[:0], reply[8:32], reply[32:64], g.lastMAC1[:]); err != nil {
-		return fmt.Errorf("consume cookie reply: %w", ErrDecrypt)
+	if _, err := aeadOpen(cookie[:0], &g.cookieKey, reply[8:32], reply[32:64], g.lastMAC1[:]); err != nil {
+		return errsConsumeReply.wrap(ErrDecrypt)
 	}
 	g.cookie, g.cookieSet, g.awaitReply = cookie, now, false
 	return nil

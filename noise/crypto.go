@@ -1,15 +1,11 @@
 package noise
 
 import (
-	"crypto/hmac"
 	"crypto/subtle"
 	"encoding/binary"
-	"hash"
 	"io"
 
 	"golang.org/x/crypto/blake2s"
-	"golang.org/x/crypto/chacha20poly1305"
-	"golang.org/x/crypto/curve25519"
 )
 
 // The names that seed the protocol's hashes (paper, section 5.4).
@@ -31,15 +27,26 @@ func initialState() (ck, h [32]byte) {
 	return ck, h
 }
 
-// mixHash sets h = HASH(h || data).
+// The hashes below run on the stack, over buffers sized for their callers'
+// short, fixed-size inputs: blake2s.New256 and hmac.New allocate, and they run
+// on every MAC1-valid handshake message, which anyone who knows our public
+// key can send. A longer input is a bug in this package, hence the panics.
+
+// mixHash sets h = HASH(h || data); data is at most 64 bytes (the longest
+// is an encrypted static key, 48).
 func mixHash(h *[32]byte, data []byte) {
-	d, _ := blake2s.New256(nil)
-	d.Write(h[:])
-	d.Write(data)
-	d.Sum(h[:0])
+	var buf [32 + 64]byte
+	if len(data) > len(buf)-32 {
+		panic("noise: mixHash input longer than 64 bytes")
+	}
+	copy(buf[:32], h[:])
+	n := 32 + copy(buf[32:], data)
+	*h = blake2s.Sum256(buf[:n])
+	wipe(buf[:n])
 }
 
 // labelHash is HASH(label || key): the MAC1 and cookie keys of a public key.
+// It runs once per key, so it may allocate.
 func labelHash(label string, key []byte) [32]byte {
 	d, _ := blake2s.New256(nil)
 	d.Write([]byte(label))
@@ -49,37 +56,42 @@ func labelHash(label string, key []byte) [32]byte {
 	return out
 }
 
-// mac is keyed BLAKE2s with a 16-byte output, the paper's MAC.
-func mac(out *[16]byte, key, data []byte) {
-	d, _ := blake2s.New128(key)
-	d.Write(data)
-	d.Sum(out[:0])
-}
-
-func newBlake2s() hash.Hash {
-	d, _ := blake2s.New256(nil)
-	return d
-}
-
-func hmacSum(out *[32]byte, key []byte, data ...[]byte) {
-	m := hmac.New(newBlake2s, key)
-	for _, d := range data {
-		m.Write(d)
+// hmacSum sets out = HMAC-BLAKE2s(key, a || b) per RFC 2104 with BLAKE2s's
+// 64-byte block: the 32-byte key needs no hashing, only zero padding. a and b
+// together are at most 64 bytes (KDF inputs are 32, then 33).
+func hmacSum(out, key *[32]byte, a, b []byte) {
+	var buf [64 + 64]byte
+	if len(a)+len(b) > 64 {
+		panic("noise: HMAC input longer than 64 bytes") // callers pass fixed sizes
 	}
-	m.Sum(out[:0])
+	copy(buf[:32], key[:])
+	for i := range 64 {
+		buf[i] ^= 0x36 // ipad
+	}
+	n := 64 + copy(buf[64:], a)
+	n += copy(buf[n:], b)
+	inner := blake2s.Sum256(buf[:n])
+	for i := range 64 {
+		buf[i] ^= 0x36 ^ 0x5c // ipad off, opad on
+	}
+	copy(buf[64:], inner[:])
+	*out = blake2s.Sum256(buf[:64+32])
+	wipe(buf[:])
+	wipe(inner[:])
 }
 
 // kdf is the paper's KDF_n: HKDF with HMAC-BLAKE2s, the chaining key as salt,
-// input as key material and an empty info, filling len(outs) 32-byte outputs.
+// input as key material and an empty info, filling len(outs) 32-byte outputs
+// (at most 3, the paper's largest n).
 func kdf(key *[32]byte, input []byte, outs ...*[32]byte) {
 	var prk, prev [32]byte
-	hmacSum(&prk, key[:], input)
+	hmacSum(&prk, key, input, nil)
 	for i, out := range outs {
-		n := []byte{byte(i + 1)}
+		n := [1]byte{byte(i + 1)}
 		if i == 0 {
-			hmacSum(&prev, prk[:], n)
+			hmacSum(&prev, &prk, n[:], nil)
 		} else {
-			hmacSum(&prev, prk[:], prev[:], n)
+			hmacSum(&prev, &prk, prev[:], n[:])
 		}
 		*out = prev
 	}
@@ -88,15 +100,12 @@ func kdf(key *[32]byte, input []byte, outs ...*[32]byte) {
 }
 
 // dh is X25519; it fails for a low-order point (an all-zero shared secret),
-// which the paper requires us to reject.
+// which the paper requires us to reject. pub is 32 bytes.
 func dh(priv *PrivateKey, pub []byte) ([32]byte, error) {
 	var ss [32]byte
-	out, err := curve25519.X25519(priv[:], pub)
-	if err != nil {
+	if !x25519(&ss, (*[32]byte)(priv), (*[32]byte)(pub)) {
 		return ss, ErrLowOrderKey
 	}
-	copy(ss[:], out)
-	wipe(out)
 	return ss, nil
 }
 
@@ -113,19 +122,13 @@ func newEphemeral(r io.Reader) (PrivateKey, error) {
 // seal and open are the handshake's AEAD, always with counter 0: each
 // handshake key encrypts exactly one thing.
 func seal(dst []byte, key *[32]byte, plain, ad []byte) []byte {
-	var nonce [chacha20poly1305.NonceSize]byte
-	a, _ := chacha20poly1305.New(key[:])
-	return a.Seal(dst, nonce[:], plain, ad)
+	var nonce [nonceSize]byte
+	return aeadSeal(dst, key, nonce[:], plain, ad)
 }
 
 func open(dst []byte, key *[32]byte, ct, ad []byte) ([]byte, error) {
-	var nonce [chacha20poly1305.NonceSize]byte
-	a, _ := chacha20poly1305.New(key[:])
-	out, err := a.Open(dst, nonce[:], ct, ad)
-	if err != nil {
-		return nil, ErrDecrypt
-	}
-	return out, nil
+	var nonce [nonceSize]byte
+	return aeadOpen(dst, key, nonce[:], ct, ad)
 }
 
 func wipe(b []byte) {

@@ -1,9 +1,6 @@
 package noise
 
-import (
-	"fmt"
-	"time"
-)
+import "time"
 
 // Initiation is a decrypted initiation, not yet bound to a peer: the engine
 // looks the peer up by RemoteStatic, then hands it to that peer's
@@ -26,20 +23,30 @@ func (in *Initiation) Zero() {
 
 // ConsumeInitiation checks mac1 and decrypts an initiation sent to this node.
 // It changes no state: replay and flood checks happen in AcceptInitiation,
-// once the peer is known.
+// once the peer is known. It allocates nothing, whatever the message: it is
+// small enough to be inlined, so the Initiation lives in the caller's frame
+// unless the caller lets it escape.
 func (s *Static) ConsumeInitiation(msg []byte) (*Initiation, error) {
-	if t, ok := MessageType(msg); !ok || t != MessageInitiationType {
-		return nil, fmt.Errorf("consume initiation: %w", ErrInvalidMessage)
-	}
-	if !s.checkMAC1(msg) {
-		return nil, fmt.Errorf("consume initiation: %w", ErrInvalidMAC1)
-	}
-	in := &Initiation{Sender: le.Uint32(msg[4:])}
-	if err := s.decryptInitiation(in, msg); err != nil {
-		in.Zero()
-		return nil, fmt.Errorf("consume initiation: %w", err)
+	in := new(Initiation)
+	if err := s.consumeInitiation(in, msg); err != nil {
+		return nil, err
 	}
 	return in, nil
+}
+
+func (s *Static) consumeInitiation(in *Initiation, msg []byte) error {
+	if t, ok := MessageType(msg); !ok || t != MessageInitiationType {
+		return errsConsumeInitiation.wrap(ErrInvalidMessage)
+	}
+	if !s.checkMAC1(msg) {
+		return errsConsumeInitiation.wrap(ErrInvalidMAC1)
+	}
+	in.Sender = le.Uint32(msg[4:])
+	if err := s.decryptInitiation(in, msg); err != nil {
+		in.Zero()
+		return errsConsumeInitiation.wrap(err)
+	}
+	return nil
 }
 
 func (s *Static) decryptInitiation(in *Initiation, msg []byte) error {
@@ -90,13 +97,13 @@ func (h *Handshake) AcceptInitiation(in *Initiation, now time.Time) error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if !in.RemoteStatic.Equal(h.remote) {
-		return fmt.Errorf("accept initiation: %w", ErrWrongPeer)
+		return errsAcceptInitiation.wrap(ErrWrongPeer)
 	}
 	if !in.Timestamp.After(h.lastTimestamp) {
-		return fmt.Errorf("accept initiation: %w", ErrStaleTimestamp)
+		return errsAcceptInitiation.wrap(ErrStaleTimestamp)
 	}
 	if !h.lastInitiation.IsZero() && now.Sub(h.lastInitiation) < HandshakeInitationRate {
-		return fmt.Errorf("accept initiation: %w", ErrTooFast)
+		return errsAcceptInitiation.wrap(ErrTooFast)
 	}
 	h.reset()
 	h.state = stateInitiationAccepted

@@ -4,7 +4,7 @@ import (
 	"crypto/cipher"
 	"time"
 
-	"golang.org/x/crypto/chacha20poly1305"
+	"github.com/tuntap/tuntap/chachapoly"
 )
 
 // Keypair is one session's transport keys, the result of a completed handshake.
@@ -35,8 +35,8 @@ func deriveKeypair(ck *[32]byte, initiator bool, local, remote uint32, now time.
 	if !initiator {
 		first, second = second, first
 	}
-	send, _ := chacha20poly1305.New(first[:])
-	recv, _ := chacha20poly1305.New(second[:])
+	send, _ := chachapoly.New(first[:])
+	recv, _ := chachapoly.New(second[:])
 	wipe(first[:])
 	wipe(second[:])
 	return &Keypair{Send: send, Recv: recv, LocalIndex: local, RemoteIndex: remote, Created: now, Initiator: initiator}

@@ -69,15 +69,15 @@ func mixDH(ck *[32]byte, priv *PrivateKey, pub []byte) error {
 // initiation in place, so the real one can still complete it.
 func (h *Handshake) ConsumeResponse(msg []byte, now time.Time) (*Keypair, error) {
 	if t, ok := MessageType(msg); !ok || t != MessageResponseType {
-		return nil, fmt.Errorf("consume response: %w", ErrInvalidMessage)
+		return nil, errsConsumeResponse.wrap(ErrInvalidMessage)
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if !h.local.checkMAC1(msg) {
-		return nil, fmt.Errorf("consume response: %w", ErrInvalidMAC1)
+		return nil, errsConsumeResponse.wrap(ErrInvalidMAC1)
 	}
 	if h.state != stateInitiationCreated || le.Uint32(msg[8:]) != h.localIndex {
-		return nil, fmt.Errorf("consume response: %w", ErrUnexpectedResponse)
+		return nil, errsConsumeResponse.wrap(ErrUnexpectedResponse)
 	}
 	epub := msg[12:44]
 	ck, hs := h.chainKey, h.hash
@@ -85,10 +85,10 @@ func (h *Handshake) ConsumeResponse(msg []byte, now time.Time) (*Keypair, error)
 	kdf(&ck, epub, &ck)
 	mixHash(&hs, epub)
 	if err := mixDH(&ck, &h.ephemeral, epub); err != nil {
-		return nil, fmt.Errorf("consume response: %w", err)
+		return nil, errsConsumeResponse.wrap(err)
 	}
 	if err := mixDH(&ck, &h.local.Private, epub); err != nil {
-		return nil, fmt.Errorf("consume response: %w", err)
+		return nil, errsConsumeResponse.wrap(err)
 	}
 	var tau, key [32]byte
 	kdf(&ck, h.psk[:], &ck, &tau, &key)
@@ -97,7 +97,7 @@ func (h *Handshake) ConsumeResponse(msg []byte, now time.Time) (*Keypair, error)
 	wipe(tau[:])
 	wipe(key[:])
 	if err != nil {
-		return nil, fmt.Errorf("consume response: %w", err)
+		return nil, errsConsumeResponse.wrap(err)
 	}
 	kp := deriveKeypair(&ck, true, h.localIndex, le.Uint32(msg[4:]), now)
 	h.reset()
