@@ -15,6 +15,8 @@ BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 A=$(realpath "$1") B=$(realpath "$2") REPS=${3:-3}
 CASE=${CASE:-tuntap-tun}
 export DURATION=${DURATION:-8}
+# Each A or B run is one round: ab.sh does its own alternation.
+export ROUNDS=${ROUNDS:-1}
 RES=$(mktemp -d)
 trap 'rm -rf "$RES"' EXIT
 

@@ -9,9 +9,11 @@ set -uo pipefail
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$BENCH_DIR/.." && pwd)
 OUT="$BENCH_DIR/out"
-LOGS="$OUT/logs"
+LOG_ROOT="$OUT/logs"
+LOGS=$LOG_ROOT # each round's case logs go to $LOG_ROOT/round-N
 BIN="$OUT/bin"
 DURATION=${DURATION:-10}
+ROUNDS=${ROUNDS:-3}
 CASES=${CASES:-"veth wireguard-go openvpn-tun openvpn-tap tuntap-tun tuntap-tap tuntap-userspace"}
 UP_TIMEOUT=${UP_TIMEOUT:-10}
 LOCK_WAIT=${LOCK_WAIT:-900}
@@ -37,17 +39,19 @@ source "$BENCH_DIR/report.sh"
 
 usage() {
 	cat <<USAGE
-usage: bench/run.sh [-d SECONDS] [CASE...]
+usage: bench/run.sh [-d SECONDS] [-r ROUNDS] [CASE...]
   cases: veth wireguard-go openvpn-tun openvpn-tap tuntap-tun tuntap-tap tuntap-userspace
-  env:   CASES="..." (default all), DURATION (10), PINGS (200), UP_TIMEOUT (10),
+  env:   CASES="..." (default all), DURATION (10, per measurement), ROUNDS (3: the whole
+         case list runs that many times, interleaved), PINGS (200), UP_TIMEOUT (10),
          TUNTAP (binary to test, default bench/out/tuntap built from ./cmd/tuntap)
 USAGE
 }
 
 main() {
-	while getopts "d:h" opt; do
+	while getopts "d:r:h" opt; do
 		case $opt in
 		d) DURATION=$OPTARG ;;
+		r) ROUNDS=$OPTARG ;;
 		h)
 			usage
 			exit 0
@@ -62,17 +66,19 @@ main() {
 	(($# > 0)) && CASES="$*"
 	[[ $(id -u) -eq 0 ]] || die "run as root (needs network namespaces)"
 	[[ $DURATION =~ ^[0-9]+$ && $DURATION -ge 1 ]] || die "DURATION must be a positive integer"
-	mkdir -p "$OUT" "$LOGS" "$BIN" "$OUT/keys" "$OUT/conf"
+	[[ $ROUNDS =~ ^[0-9]+$ && $ROUNDS -ge 1 && $ROUNDS -le 100 ]] || die "ROUNDS must be an integer from 1 to 100"
+	local names
+	read -r -a names <<<"$CASES"
+	set_cases "${names[@]}"
+	mkdir -p "$OUT" "$LOG_ROOT" "$BIN" "$OUT/keys" "$OUT/conf"
 	chmod 700 "$OUT/keys" "$OUT/conf"
 	trap cleanup EXIT
 	trap 'exit 130' INT
 	trap 'exit 143' TERM
 	lock
 	ensure_tools
-	local c
-	for c in $CASES; do
-		run_case "$c"
-	done
+	run_rounds
+	summarize
 	write_json "$OUT/results.json"
 	print_table
 	if [[ -x $OUT/chart ]] && "$OUT/chart" "$OUT/results.json" "$OUT/chart.svg"; then
@@ -80,6 +86,35 @@ main() {
 	else
 		log "chart failed, see $LOGS/helpers-build.log; wrote $OUT/results.json"
 	fi
+}
+
+# set_cases fills CASE_ORDER with the named cases, each once. Names are
+# checked only for their characters here: an unknown case is reported FAIL.
+set_cases() {
+	local c k
+	(($# > 0)) || die "no cases given"
+	for c in "$@"; do
+		[[ $c =~ ^[A-Za-z0-9._-]+$ ]] || die "bad case name: $c"
+		for k in "${CASE_ORDER[@]}"; do [[ $k == "$c" ]] && continue 2; done
+		CASE_ORDER+=("$c")
+	done
+}
+
+# run_rounds runs the whole case list ROUNDS times, round by round, so that
+# a slow drift of the shared machine hits every case alike.
+run_rounds() {
+	local r c
+	rm -rf "$LOG_ROOT"/round-[0-9]*
+	for ((r = 1; r <= ROUNDS; r++)); do
+		LOGS="$LOG_ROOT/round-$r"
+		mkdir -p "$LOGS"
+		log "round $r of $ROUNDS"
+		for c in "${CASE_ORDER[@]}"; do
+			run_case "$c" "$r"
+			save_round "$c" "$r"
+		done
+	done
+	LOGS=$LOG_ROOT
 }
 
 # lock keeps runs from overlapping: they would share bench/out and the two
@@ -123,8 +158,7 @@ ensure_tools() {
 # run_case runs one case in a fresh pair of namespaces and always tears them
 # down, so one case's failure cannot leak into the next.
 run_case() {
-	local c=$1 fn
-	CASE_ORDER+=("$c")
+	local c=$1 r=$2 fn
 	case $c in
 	veth) fn=case_veth ;;
 	wireguard-go) fn=case_wireguard_go ;;
@@ -138,7 +172,7 @@ run_case() {
 		return
 		;;
 	esac
-	log "case $c"
+	log "case $c (round $r of $ROUNDS)"
 	CASE_PIDS=()
 	ns_pair || {
 		set_status "$c" FAIL "namespace setup failed"

@@ -49,11 +49,16 @@ func niceScale(max float64) (float64, float64) {
 	return math.Ceil(max/step) * step, step
 }
 
-func maxOf(cs []benchCase, f func(benchCase) *float64) float64 {
+// maxOf returns the highest value or whisker top of one figure, so that
+// the axis holds every whisker.
+func maxOf(cs []benchCase, key string, f func(benchCase) *float64) float64 {
 	m := 0.0
 	for _, c := range cs {
 		if v := f(c); v != nil && *v > m {
 			m = *v
+		}
+		if _, hi, ok := whisker(c.Range[key]); ok && f(c) != nil && hi > m {
+			m = hi
 		}
 	}
 	return m
@@ -83,11 +88,12 @@ func draw(r *results) string {
 	s.text(width/2, 30, "middle", `font-size="20" font-weight="bold"`,
 		"Tunnels between two network namespaces: one iperf3 TCP stream")
 	m := r.Machine
-	s.text(width/2, 52, "middle", `font-size="13" fill="#555"`, fmt.Sprintf("%d CPU, %s, kernel %s, %s, %d s per run",
-		m.Nproc, m.CPUModel, m.Kernel, m.Date, r.Settings.DurationS))
+	rounds := max(r.Settings.Rounds, 1)
+	s.text(width/2, 52, "middle", `font-size="13" fill="#555"`, fmt.Sprintf("%d CPU, %s, kernel %s, %s, %d s per run, %s",
+		m.Nproc, m.CPUModel, m.Kernel, m.Date, r.Settings.DurationS, roundsText(rounds)))
 	legend(&s)
-	tMax, tStep := niceScale(maxOf(r.Cases, func(c benchCase) *float64 { return c.Gbps1 }))
-	eMax, eStep := niceScale(maxOf(r.Cases, func(c benchCase) *float64 { return c.GbitPerCPU }))
+	tMax, tStep := niceScale(maxOf(r.Cases, "tcp_1stream_gbps", func(c benchCase) *float64 { return c.Gbps1 }))
+	eMax, eStep := niceScale(maxOf(r.Cases, "gbit_per_cpu_second", func(c benchCase) *float64 { return c.GbitPerCPU }))
 	axes(&s, tMax, tStep, eMax, eStep)
 	plotW := float64(width - left - right)
 	groupW := plotW / float64(len(r.Cases))
@@ -95,7 +101,11 @@ func draw(r *results) string {
 	for i, c := range r.Cases {
 		cx := float64(left) + groupW*(float64(i)+0.5)
 		s.text(cx, float64(height-bottom)+22, "middle", `font-size="14"`, c.Name)
-		if c.Status != "ok" {
+		ok, note := measured(c.Status)
+		if note != "" {
+			s.text(cx, float64(height-bottom)+38, "middle", `font-size="11" fill="#b00"`, note)
+		}
+		if !ok {
 			color := "#b00"
 			if c.Status == "SKIP" {
 				color = "#777"
@@ -103,25 +113,54 @@ func draw(r *results) string {
 			s.text(cx, float64(height-bottom)-12, "middle", `font-size="14" font-weight="bold" fill="`+color+`"`, c.Status)
 			continue
 		}
-		bar(&s, cx-barW-2, barW, c.Gbps1, tMax, colorTput, "")
-		bar(&s, cx+2, barW, c.GbitPerCPU, eMax, colorEff, "n/a")
+		bar(&s, cx-barW-2, barW, c.Gbps1, c.Range["tcp_1stream_gbps"], tMax, colorTput, "")
+		bar(&s, cx+2, barW, c.GbitPerCPU, c.Range["gbit_per_cpu_second"], eMax, colorEff, "n/a")
 	}
 	s.text(width/2, height-24, "middle", `font-size="12" fill="#555"`,
 		"CPU-seconds: utime+stime of the tunnel processes at both ends during the 1-stream run (veth has none).")
+	if rounds > 1 {
+		s.text(width/2, height-8, "middle", `font-size="12" fill="#555"`,
+			"Bars: median over the rounds that were ok; whiskers: lowest and highest round.")
+	}
 	s.add(`</svg>`)
 	return s.b.String()
 }
 
-// bar draws one labelled bar; a nil value gets the text missing instead.
-func bar(s *svg, x, w float64, v *float64, max float64, color, missing string) {
+func roundsText(n int) string {
+	if n == 1 {
+		return "1 round"
+	}
+	return fmt.Sprintf("median of %d rounds", n)
+}
+
+// bar draws one labelled bar and, when the rounds differ, a whisker from
+// the lowest to the highest round; a nil value gets the text missing instead.
+func bar(s *svg, x, w float64, v *float64, sp *span, max float64, color, missing string) {
 	base := float64(height - bottom)
 	if v == nil {
 		s.text(x+w/2, base-8, "middle", `font-size="12" fill="#777"`, missing)
 		return
 	}
-	h := *v / max * float64(height-top-bottom)
+	scale := float64(height-top-bottom) / max
+	h := *v * scale
 	s.add(`<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"/>`, x, base-h, w, h, color)
-	s.text(x+w/2, base-h-6, "middle", `font-size="13"`, label(*v))
+	top := base - h
+	if lo, hi, ok := whisker(sp); ok {
+		cx, yLo, yHi := x+w/2, base-lo*scale, base-hi*scale
+		s.add(`<path d="M%.1f %.1fV%.1fM%.1f %.1fh8M%.1f %.1fh8" stroke="#222" stroke-width="1.5" fill="none"/>`,
+			cx, yLo, yHi, cx-4, yLo, cx-4, yHi)
+		top = math.Min(top, yHi)
+	}
+	s.text(x+w/2, top-6, "middle", `font-size="13"`, label(*v))
+}
+
+// whisker returns the spread to draw: none for a missing span, a single
+// round or rounds that all agree.
+func whisker(sp *span) (lo, hi float64, ok bool) {
+	if sp == nil || sp.N < 2 || !(sp.Max > sp.Min) {
+		return 0, 0, false
+	}
+	return sp.Min, sp.Max, true
 }
 
 func axes(s *svg, tMax, tStep, eMax, eStep float64) {
