@@ -32,6 +32,18 @@ var Fast = chacha.HasAVX512 && poly.HasIFMA
 // tunnel's packets (MTU 1420, or 1500 on a bridged LAN) fit.
 const stackOpen = 2048
 
+// maxData is the most plaintext one nonce covers (RFC 8439): the 32-bit
+// block counter runs from 1 (block 0 is the Poly1305 key) to 2^32-1.
+const maxData = (1<<32 - 1) * 64
+
+// Impl names the implementation New returns here, for logs.
+func Impl() string {
+	if Fast {
+		return "chacha20poly1305-avx512"
+	}
+	return "chacha20poly1305-xcrypto"
+}
+
 var errOpen = errors.New("chachapoly: message authentication failed")
 
 // New returns the AEAD for a 32-byte key.
@@ -64,6 +76,10 @@ func (a *aead) Seal(dst, nonce, plaintext, ad []byte) []byte {
 	if len(nonce) != NonceSize {
 		panic("chachapoly: bad nonce length passed to Seal")
 	}
+	// Checked before sliceForAppend: make would die unrecoverably first.
+	if uint64(len(plaintext)) > maxData {
+		panic("chachapoly: plaintext too large")
+	}
 	ret, out := sliceForAppend(dst, len(plaintext)+Overhead)
 	if inexactOverlap(out, plaintext) {
 		panic("chachapoly: invalid buffer overlap")
@@ -79,7 +95,9 @@ func (a *aead) Open(dst, nonce, ciphertext, ad []byte) ([]byte, error) {
 	if len(nonce) != NonceSize {
 		panic("chachapoly: bad nonce length passed to Open")
 	}
-	if len(ciphertext) < Overhead {
+	// Too long for one nonce's counter: no valid sender made it, so fail
+	// like a bad tag instead of panicking in KeyStream after a 256 GiB MAC.
+	if len(ciphertext) < Overhead || uint64(len(ciphertext)) > maxData+Overhead {
 		return nil, errOpen
 	}
 	ct := ciphertext[:len(ciphertext)-Overhead]

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/tuntap/tuntap/chachapoly"
 	"github.com/tuntap/tuntap/config"
 	"github.com/tuntap/tuntap/engine"
 	"github.com/tuntap/tuntap/l2switch"
@@ -191,7 +192,7 @@ func Up(opts Options) (_ *Interface, err error) {
 		}
 	}
 	log.Info("interface up", "if", i.name, "mode", kind, "userspace", i.stack != nil, "port", eng.Port(), "public_key", eng.PublicKey(),
-		"peers", len(cfg.Peers), "socket", i.sock)
+		"peers", len(cfg.Peers), "socket", i.sock, "cipher", chachapoly.Impl())
 	i.up = true
 	return i, nil
 }

@@ -99,7 +99,7 @@ func TestCanary(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 6))
 	const pad = 128
 	for _, p := range paths {
-		for n := 0; n <= 1100; n++ {
+		for n := 0; n <= 2200; n++ {
 			key, nonce, src := randInputs(r, n)
 			off := pad + n%7
 			big := make([]byte, n+2*pad)

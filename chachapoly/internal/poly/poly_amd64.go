@@ -4,8 +4,10 @@ package poly
 
 import "golang.org/x/sys/cpu"
 
+// hasIFMA also wants AVX2: the lane fold uses VEX-encoded ymm instructions.
 func hasIFMA() bool {
-	return cpu.X86.HasAVX512F && cpu.X86.HasAVX512VL && cpu.X86.HasAVX512IFMA
+	return cpu.X86.HasAVX512F && cpu.X86.HasAVX512VL && cpu.X86.HasAVX512IFMA &&
+		cpu.X86.HasAVX2
 }
 
 // powersIFMA writes r^16..r^1 (r given in radix-2^44 limbs) to pow in the
