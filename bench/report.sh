@@ -17,12 +17,12 @@ FIG_FMTS=(%.3f %.3f %.0f %.3f %.3f %.2f %.3f %.1f %.1f)
 FIG_JSON=(tcp_1stream_gbps tcp_4stream_gbps bytes_1stream ping_avg_ms ping_p99_ms
 	cpu_seconds_1stream gbit_per_cpu_second peak_rss_mb_a peak_rss_mb_b)
 # Ratio groups: wg (vs wireguard-go), ov (vs OpenVPN of the same layer),
-# veth (vs no tunnel).
-RATIO_GROUPS="wg ov veth"
+# veth (vs no tunnel), tun (vs tuntap's own tun mode: the tap target).
+RATIO_GROUPS="wg ov veth tun"
 
 ratio_keys() { if [[ $1 == veth ]]; then echo "tp1 tp4"; else echo "tp1 tp4 eff"; fi; }
 ratio_json() { case $1 in tp1) echo tcp_1stream ;; tp4) echo tcp_4stream ;; *) echo gbit_per_cpu_second ;; esac }
-group_json() { case $1 in wg) echo vs_wireguard_go ;; ov) echo vs_openvpn ;; *) echo vs_veth ;; esac }
+group_json() { case $1 in wg) echo vs_wireguard_go ;; ov) echo vs_openvpn ;; tun) echo vs_tuntap_tun ;; *) echo vs_veth ;; esac }
 
 # ref_case prints the case that group g compares case c against: a TAP
 # tunnel is compared with OpenVPN's TAP mode, everything else with TUN.
@@ -30,6 +30,7 @@ ref_case() {
 	case $1 in
 	wg) echo wireguard-go ;;
 	veth) echo veth ;;
+	tun) echo tuntap-tun ;;
 	*) if [[ $2 == *-tap ]]; then echo openvpn-tap; else echo openvpn-tun; fi ;;
 	esac
 }
@@ -291,6 +292,10 @@ print_table() {
 			# shellcheck disable=SC2059
 			printf "$of" "$c" "$(rx "$c" x_ov_tp1)" "$(rx "$c" x_ov_tp4)" "$(rx "$c" x_ov_eff)"
 		done
+	fi
+	if [[ -n ${SUM["tuntap-tap/x_tun_tp1"]:-} ]]; then
+		printf '\ntuntap-tap x tuntap-tun: 1s %s, 4s %s, eff %s\n' "$(rx tuntap-tap x_tun_tp1)" \
+			"$(rx tuntap-tap x_tun_tp4)" "$(rx tuntap-tap x_tun_eff)"
 	fi
 	for c in "${CASE_ORDER[@]}"; do
 		[[ -n ${SUM["$c/reason"]} ]] && printf '  %s: %s\n' "$c" "${SUM["$c/reason"]}"
