@@ -44,8 +44,8 @@ func newPipeline(tb testing.TB, size int) *pipeline {
 	a.e.Peer(b.priv.Public()).SetEndpoint(sink.LocalAddr().(*net.UDPAddr).AddrPort())
 	return &pipeline{
 		a: a, b: b,
-		buf:  make([]byte, a.e.bufSize),
-		rbuf: make([]byte, b.e.bufSize),
+		buf:  make([]byte, a.e.bufSize.Load()),
+		rbuf: make([]byte, b.e.bufSize.Load()),
 		pkt:  udp4(a.addr, b.addr, make([]byte, size-28)),
 		ob:   &outBatch{msgs: make([][]byte, 0, 16)},
 		ib:   &inBatch{write: make([][]byte, 0, 16)},

@@ -55,8 +55,12 @@ type Engine struct {
 	fwd    Forwarder
 	listen func(port uint16) (transport.Transport, error)
 
-	innerMTU int // largest plaintext before padding
-	bufSize  int
+	// inner is the largest plaintext before padding, from the device MTU;
+	// bufSize is the size of a packet buffer for it. Both follow SetMTU
+	// (bufSize only grows): each reader compares its buffers with bufSize
+	// once per batch and reallocates its own when the MTU went up.
+	inner   atomic.Int64
+	bufSize atomic.Int64
 
 	// mu guards the configuration: identity, peers, transport swaps.
 	mu         sync.RWMutex
@@ -92,6 +96,24 @@ type Engine struct {
 
 type trHolder struct{ t transport.Transport }
 
+// SetMTU makes the engine follow the device's MTU, set at start and
+// whenever the link changes (wg-quick sets it after creating the device;
+// users raise it with ip link): packets up to it are carried, padding stays
+// within it, and the buffers grow to hold it.
+func (e *Engine) SetMTU(mtu int) {
+	e.cfgMu.Lock()
+	defer e.cfgMu.Unlock()
+	inner := e.fwd.MaxPayload(mtu)
+	if size := int64(tun.Headroom + inner + 2*noise.TagSize); size > e.bufSize.Load() {
+		e.bufSize.Store(size)
+	}
+	e.inner.Store(int64(inner))
+	e.tooBigWarned.Store(false)
+}
+
+// MTU is the device MTU the engine currently carries.
+func (e *Engine) MTU() int { return int(e.inner.Load()) - (e.fwd.MaxPayload(0)) }
+
 // New starts an engine: it opens the transport and the goroutines that read
 // the device queues, the transport, handshakes and timers.
 func New(cfg Config) (*Engine, error) {
@@ -120,8 +142,7 @@ func New(cfg Config) (*Engine, error) {
 	if e.fwd == nil {
 		e.fwd = NewRouted()
 	}
-	e.innerMTU = e.fwd.MaxPayload(cfg.Devices[0].MTU())
-	e.bufSize = tun.Headroom + e.innerMTU + 2*noise.TagSize
+	e.SetMTU(cfg.Devices[0].MTU())
 	e.indexes.init()
 	e.limiter = ratelimit.New(handshakesPerSecond, handshakeBurst, rateLimitEntries)
 	e.hs.init(handshakeQueueLen)

@@ -224,7 +224,7 @@ func (p *Peer) flushStagedLocked(now time.Time) {
 		buf := make([]byte, noise.MessageTransportHeaderSize+o+len(pkt)+2*noise.TagSize)
 		p.e.fwd.PutHeader(buf[noise.MessageTransportHeaderSize:], len(pkt))
 		copy(buf[noise.MessageTransportHeaderSize+o:], pkt)
-		padded := noise.PaddedLen(o+len(pkt), p.e.innerMTU)
+		padded := noise.PaddedLen(o+len(pkt), int(p.e.inner.Load()))
 		msgs = append(msgs, noise.SealTransport(s.kp, ctr, buf, padded))
 	}
 	p.staged = nil

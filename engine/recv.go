@@ -31,17 +31,13 @@ func (e *Engine) readTransport(t transport.Transport) {
 	// Datagrams land at off so that the plaintext's device packet starts at
 	// Headroom: the device writes it in place.
 	off := tun.Headroom - e.fwd.Overhead() - noise.MessageTransportHeaderSize
-	size := e.bufSize
+	coalesce := 0
 	if c, ok := e.devs[0].(tun.Coalescing); ok {
 		// Room for the device to merge a flow's packets into one.
-		size = max(size, c.WriteCapacity())
+		coalesce = c.WriteCapacity()
 	}
 	bufs := make([][]byte, bs)
 	views := make([][]byte, bs)
-	for i := range bufs {
-		bufs[i] = make([]byte, size)
-		views[i] = bufs[i][off:]
-	}
 	sizes := make([]int, bs)
 	eps := make([]netip.AddrPort, bs)
 	locals := make([]netip.Addr, bs)
@@ -49,6 +45,12 @@ func (e *Engine) readTransport(t transport.Transport) {
 	trustChecksums(e.devs)
 	ib := &inBatch{write: make([][]byte, 0, bs)}
 	for {
+		if size := max(int(e.bufSize.Load()), coalesce); len(bufs[0]) != size {
+			for i := range bufs {
+				bufs[i] = make([]byte, size)
+				views[i] = bufs[i][off:]
+			}
+		}
 		var n int
 		var err error
 		if sticky != nil {
@@ -214,8 +216,8 @@ func (p *Peer) received(s *session, src netip.AddrPort, local netip.Addr, n int,
 // forwardTo seals a copy of a packet for another peer (hub forwarding of
 // the layer-2 switch) and sends it at once.
 func (e *Engine) forwardTo(ib *inBatch, p *Peer, pkt []byte, now time.Time) {
-	if ib.fwdBuf == nil {
-		ib.fwdBuf = make([]byte, e.bufSize)
+	if size := int(e.bufSize.Load()); len(ib.fwdBuf) != size {
+		ib.fwdBuf = make([]byte, size)
 		ib.fwdOut.msgs = make([][]byte, 0, 1)
 	}
 	copy(ib.fwdBuf[tun.Headroom:], pkt)

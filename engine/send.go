@@ -27,13 +27,16 @@ func (e *Engine) readDevice(dev tun.Device) {
 	defer e.wg.Done()
 	bs := dev.BatchSize()
 	bufs := make([][]byte, bs)
-	for i := range bufs {
-		bufs[i] = make([]byte, e.bufSize)
-	}
 	sizes := make([]int, bs)
 	ob := &outBatch{msgs: make([][]byte, 0, bs)}
 	failures := 0
 	for {
+		if size := int(e.bufSize.Load()); len(bufs[0]) != size {
+			for i := range bufs {
+				bufs[i] = make([]byte, size)
+			}
+			ob.extra = ob.extra[:0]
+		}
 		n, err := dev.Read(bufs, sizes, tun.Headroom)
 		if err != nil {
 			if isClosedErr(err) || e.isClosed() {
@@ -76,15 +79,15 @@ func (e *Engine) route(ob *outBatch, buf []byte, n int, now time.Time) {
 	for i, p := range ob.targets {
 		b := buf
 		if i < len(ob.targets)-1 {
-			b = ob.copyOf(buf, n, e.bufSize)
+			b = ob.copyOf(buf, n)
 		}
 		e.sealFor(ob, p, b, n, now)
 	}
 }
 
-func (ob *outBatch) copyOf(buf []byte, n, size int) []byte {
+func (ob *outBatch) copyOf(buf []byte, n int) []byte {
 	if ob.extraUse == len(ob.extra) {
-		ob.extra = append(ob.extra, make([]byte, size))
+		ob.extra = append(ob.extra, make([]byte, len(buf)))
 	}
 	b := ob.extra[ob.extraUse]
 	ob.extraUse++
@@ -98,12 +101,14 @@ func (ob *outBatch) copyOf(buf []byte, n, size int) []byte {
 func (e *Engine) sealFor(ob *outBatch, p *Peer, b []byte, n int, now time.Time) {
 	o := e.fwd.Overhead()
 	plain := o + n
-	if plain > e.innerMTU {
+	inner := int(e.inner.Load())
+	if plain > inner || tun.Headroom+plain+2*noise.TagSize > len(b) {
+		// The device handed over more than its MTU (a race with an MTU
+		// change, or a device that ignores it): say so once.
 		e.Counters.drop(DropTooBig)
 		if e.tooBigWarned.CompareAndSwap(false, true) {
-			// Most likely the MTU was raised after start; say so once.
-			e.log.Warn("packet larger than the tunnel carries: dropped and counted (too_big); if the interface MTU was raised after start, restart the interface",
-				"bytes", n, "mtu", e.innerMTU-o)
+			e.log.Warn("packet larger than the interface MTU: dropped and counted (too_big)",
+				"bytes", n, "mtu", inner-o)
 		}
 		return
 	}
@@ -127,7 +132,7 @@ func (e *Engine) sealFor(ob *outBatch, p *Peer, b []byte, n int, now time.Time) 
 	}
 	start := tun.Headroom - o - noise.MessageTransportHeaderSize
 	e.fwd.PutHeader(b[tun.Headroom-o:tun.Headroom], n)
-	padded := noise.PaddedLen(plain, e.innerMTU)
+	padded := min(noise.PaddedLen(plain, inner), len(b)-tun.Headroom-noise.TagSize)
 	clear(b[start+noise.MessageTransportHeaderSize+plain : start+noise.MessageTransportHeaderSize+padded])
 	msg := noise.SealTransport(s.kp, ctr, b[start:], padded)
 	ob.msgs = append(ob.msgs, msg)

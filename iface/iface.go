@@ -176,6 +176,11 @@ func Up(opts Options) (_ *Interface, err error) {
 	if i.sw != nil {
 		i.srv.Extra = i.writeSwitchState
 	}
+	if i.dev != nil {
+		if err := i.watchMTU(ctx); err != nil {
+			return nil, err
+		}
+	}
 	i.wg.Add(1)
 	go func() {
 		defer i.wg.Done()

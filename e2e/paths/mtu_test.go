@@ -6,6 +6,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/tuntap/tuntap/internal/e2etest"
 )
 
 // inner is an inner address family: the peer's tunnel address and the IP
@@ -88,5 +91,36 @@ func TestOuterFragmentation(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestMTUFollowsLink: an MTU raised with ip link after up (what wg-quick
+// does to tuntap as its wireguard-go, and what users do) is followed at
+// once: a packet of the new MTU, far larger than the buffers sized at start,
+// crosses the tunnel both ways, and nothing is dropped as too big.
+func TestMTUFollowsLink(t *testing.T) {
+	p := newPair(t, "4", 1400, 9000)
+	if ok, out := ping(p.a, "10.75.0.2", 1400-28, 2); !ok {
+		t.Fatalf("1400-byte ping at the start MTU: no reply\n%s", out)
+	}
+	const raised = 8000
+	for _, n := range []*ttNode{p.na, p.nb} {
+		n.NS.MustRun(t, "ip", "link", "set", "dev", n.Name, "mtu", strconv.Itoa(raised))
+	}
+	for _, in := range inners {
+		var out string
+		ok := e2etest.WaitFor(5*time.Second, func() bool {
+			var ok bool
+			ok, out = ping(p.a, in.addr, raised-in.header, 1)
+			return ok
+		})
+		if !ok {
+			t.Fatalf("%s: %d-byte ping with DF after raising the MTU to %d: no reply\n%s", in.name, raised, raised, out)
+		}
+	}
+	for _, n := range []*ttNode{p.na, p.nb} {
+		if drops := n.Show(t).Counters["too_big"]; drops != 0 {
+			t.Errorf("%s: %d packets dropped as too big after the MTU change", n.Name, drops)
+		}
 	}
 }
