@@ -103,10 +103,12 @@ func (e *Engine) sealFor(ob *outBatch, p *Peer, b []byte, n int, now time.Time) 
 	plain := o + n
 	inner := int(e.inner.Load())
 	if plain > inner || tun.Headroom+plain+2*noise.TagSize > len(b) {
-		// The device handed over more than its MTU (a race with an MTU
-		// change, or a device that ignores it): say so once.
+		// Dropped whole, never cut. A packet that fills the buffer may
+		// have been truncated by the device: read into a buffer sized
+		// before an MTU raise (transient) or by a device that ignores its
+		// MTU; only the latter is worth a warning.
 		e.Counters.drop(DropTooBig)
-		if e.tooBigWarned.CompareAndSwap(false, true) {
+		if plain > inner && e.tooBigWarned.CompareAndSwap(false, true) {
 			e.log.Warn("packet larger than the interface MTU: dropped and counted (too_big)",
 				"bytes", n, "mtu", inner-o)
 		}
