@@ -51,7 +51,7 @@ func TestFrameMTUChange(t *testing.T) {
 			}
 			in := openRaw(t, b.NS, ifName)
 			var out string
-			ok := e2etest.WaitFor(5*time.Second, func() bool {
+			ok := e2etest.WaitFor(15*time.Second, func() bool {
 				var err error
 				out, err = a.NS.Run("ping", "-n", "-c", "1", "-W", "1", "-s", "3000", "-M", "do", b.v4())
 				return err == nil
