@@ -17,7 +17,11 @@ func (i *Interface) watchMTU(ctx context.Context) error {
 	updates := make(chan netlink.LinkUpdate, 16)
 	done := make(chan struct{})
 	err := netlink.LinkSubscribeWithOptions(updates, done, netlink.LinkSubscribeOptions{
-		ErrorCallback: func(err error) { i.log.Debug("link updates", "err", err) },
+		ErrorCallback: func(err error) {
+			if ctx.Err() == nil { // closing the subscription fails its last read
+				i.log.Warn("watching the link for MTU changes", "if", i.name, "err", err)
+			}
+		},
 	})
 	if err != nil {
 		return fmt.Errorf("watch link %s: %w", i.name, err)
