@@ -131,18 +131,24 @@ func (l *link) drain() {
 	}
 }
 
-func (l *link) MTU() uint32                                  { return l.mtu }
-func (l *link) SetMTU(mtu uint32)                            {}
-func (l *link) MaxHeaderLength() uint16                      { return 0 }
-func (l *link) LinkAddress() tcpip.LinkAddress               { return "" }
-func (l *link) SetLinkAddress(tcpip.LinkAddress)             {}
-func (l *link) Capabilities() stack.LinkEndpointCapabilities { return 0 }
-func (l *link) Wait()                                        {}
-func (l *link) ARPHardwareType() header.ARPHardwareType      { return header.ARPHardwareNone }
-func (l *link) AddHeader(*stack.PacketBuffer)                {}
-func (l *link) ParseHeader(*stack.PacketBuffer) bool         { return true }
-func (l *link) Close()                                       {}
-func (l *link) SetOnCloseAction(func())                      {}
+func (l *link) MTU() uint32                      { return l.mtu }
+func (l *link) SetMTU(mtu uint32)                {}
+func (l *link) MaxHeaderLength() uint16          { return 0 }
+func (l *link) LinkAddress() tcpip.LinkAddress   { return "" }
+func (l *link) SetLinkAddress(tcpip.LinkAddress) {}
+
+// Capabilities: received checksums are not verified again. Every packet
+// the engine hands over was authenticated by the peer's AEAD, as in kernel
+// mode (gso.TrustChecksums) and kernel WireGuard.
+func (l *link) Capabilities() stack.LinkEndpointCapabilities {
+	return stack.CapabilityRXChecksumOffload
+}
+func (l *link) Wait()                                   {}
+func (l *link) ARPHardwareType() header.ARPHardwareType { return header.ARPHardwareNone }
+func (l *link) AddHeader(*stack.PacketBuffer)           {}
+func (l *link) ParseHeader(*stack.PacketBuffer) bool    { return true }
+func (l *link) Close()                                  {}
+func (l *link) SetOnCloseAction(func())                 {}
 
 func (l *link) Attach(d stack.NetworkDispatcher) {
 	l.mu.Lock()
