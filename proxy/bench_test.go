@@ -2,34 +2,15 @@ package proxy_test
 
 import (
 	"context"
-	"io"
 	"net"
-	"net/netip"
 	"testing"
 
 	"github.com/tuntap/tuntap/proxy"
-	nt "github.com/tuntap/tuntap/tun/netstack/netstacktest"
 	xproxy "golang.org/x/net/proxy"
 )
 
 // benchSink starts a discard server on the far stack and returns its address.
-func benchSink(b *testing.B, f *far) string {
-	ln, err := f.far.ListenTCP(netip.AddrPortFrom(netip.Addr{}, 5001))
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() { io.Copy(io.Discard, c); c.Close() }()
-		}
-	}()
-	return netip.AddrPortFrom(nt.Far4, 5001).String()
-}
+func benchSink(b *testing.B, f *far) string { return discardServer(b, f.far) }
 
 func benchWrite(b *testing.B, c net.Conn) {
 	chunk := make([]byte, 64<<10)

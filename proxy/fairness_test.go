@@ -3,7 +3,6 @@ package proxy_test
 import (
 	"context"
 	"errors"
-	"io"
 	"net"
 	"net/netip"
 	"sync"
@@ -90,20 +89,7 @@ func TestSOCKS5ParallelStreamsAllProgress(t *testing.T) {
 	// a busy host, does not.
 	const streams, dur, maxStall = 4, 6 * time.Second, 5 * time.Second
 	near, far := slowPair(t, 100e6, 100*time.Millisecond)
-	ln, err := far.ListenTCP(netip.AddrPortFrom(netip.Addr{}, 5001))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() { io.Copy(io.Discard, c); c.Close() }()
-		}
-	}()
+	target := discardServer(t, far)
 	sln := localListener(t)
 	run(t, func(ctx context.Context) error { return proxy.ServeSOCKS5(ctx, sln, near, nil, quiet()) })
 	d, err := xproxy.SOCKS5("tcp", sln.Addr().String(), nil, &net.Dialer{})
@@ -114,7 +100,7 @@ func TestSOCKS5ParallelStreamsAllProgress(t *testing.T) {
 	var wg sync.WaitGroup
 	end := time.Now().Add(dur)
 	for i := range streams {
-		c, err := d.Dial("tcp", netip.AddrPortFrom(nt.Far4, 5001).String())
+		c, err := d.Dial("tcp", target)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -122,3 +122,23 @@ func ctxT(t testing.TB) context.Context {
 	t.Cleanup(cancel)
 	return ctx
 }
+
+// discardServer reads and drops everything sent to port 5001 of s, and
+// returns that address.
+func discardServer(tb testing.TB, s *netstack.Stack) string {
+	ln, err := s.ListenTCP(netip.AddrPortFrom(netip.Addr{}, 5001))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() { io.Copy(io.Discard, c); c.Close() }()
+		}
+	}()
+	return netip.AddrPortFrom(nt.Far4, 5001).String()
+}
